@@ -1,0 +1,58 @@
+# Two commands: `make run` serves the app, `make test` runs every check. Both set up first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := static/vendor
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || command -v sudo)
+
+.PHONY: setup run test test-deps system-deps lint bench clean
+
+setup: $(VENV)/.app-installed $(VENDOR)/.installed
+
+$(VENV)/.app-installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx-ext-sse/dist/sse.js $(VENDOR)/
+	touch $@
+
+run: setup
+	$(BIN)/python -m webapp serve --host $(HOST) --port $(PORT)
+
+test-deps: setup $(VENV)/.test-installed system-deps
+
+$(VENV)/.test-installed: pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# Browsers and Redis come from Debian's packages, installed only when missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: test-deps
+	$(BIN)/ruff format --check webapp tests bench
+	$(BIN)/ruff check webapp tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+bench: test-deps
+	$(BIN)/python bench/api_throughput.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

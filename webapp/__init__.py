@@ -1,0 +1,1 @@
+"""Social profile analyzer: audits creators on Instagram, TikTok and YouTube for marketers."""

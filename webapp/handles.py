@@ -1,0 +1,117 @@
+"""Turn what a marketer typed (a handle, @handle or profile URL) into a platform's canonical handle.
+
+The canonical form is the dedup key's second half, so two spellings of one account share one job.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from webapp.errors import InvalidHandle
+from webapp.models import Platform
+
+# Hosts whose URLs we accept for each platform (any leading www. or m. is dropped first).
+_HOSTS: dict[str, Platform] = {
+    "instagram.com": Platform.INSTAGRAM,
+    "instagr.am": Platform.INSTAGRAM,
+    "tiktok.com": Platform.TIKTOK,
+    "youtube.com": Platform.YOUTUBE,
+}
+
+# First path segments of Instagram URLs that are not profiles (posts, reels, stories, ...).
+_INSTAGRAM_NON_PROFILE_PATHS = frozenset(
+    {"p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct"}
+)
+
+# Instagram: 1-30 letters, digits, periods, underscores; no leading/trailing or doubled period.
+_INSTAGRAM = re.compile(r"(?!\.)(?!.*\.\.)[a-z0-9._]{1,30}(?<!\.)")
+# TikTok: 2-24 letters, digits, underscores, periods; must not end with a period.
+_TIKTOK = re.compile(r"[a-z0-9._]{2,24}(?<!\.)")
+# YouTube handles: 3-30 letters, digits, underscores, hyphens, periods.
+_YOUTUBE_HANDLE = re.compile(r"[a-z0-9._-]{3,30}")
+# YouTube channel ids: "UC" and 22 URL-safe base64 characters; case matters.
+_YOUTUBE_CHANNEL = re.compile(r"UC[A-Za-z0-9_-]{22}")
+
+_RULES: dict[Platform, str] = {
+    Platform.INSTAGRAM: (
+        "Instagram usernames have 1-30 characters: letters, numbers, periods and underscores, "
+        "not starting or ending with a period"
+    ),
+    Platform.TIKTOK: (
+        "TikTok usernames have 2-24 characters: letters, numbers, underscores and periods, "
+        "not ending with a period"
+    ),
+    Platform.YOUTUBE: (
+        "YouTube handles have 3-30 characters: letters, numbers, underscores, hyphens and "
+        "periods; a channel id starts with UC and has 24 characters"
+    ),
+}
+
+
+def normalise_handle(platform: Platform, raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        raise InvalidHandle("Enter a handle, such as @natgeo, or a profile URL.")
+    if _looks_like_url(text):
+        text = _handle_from_url(platform, text)
+    text = text.removeprefix("@").strip()
+    if platform is Platform.YOUTUBE and _YOUTUBE_CHANNEL.fullmatch(text):
+        return text
+    folded = text.lower()
+    if not _pattern(platform).fullmatch(folded):
+        raise InvalidHandle(
+            f"{text[:60]!r} is not a valid {platform.label} handle. {_RULES[platform]}.",
+            details={"field": "handle", "platform": platform.value},
+        )
+    return folded
+
+
+def dedup_key(platform: Platform, handle: str) -> str:
+    return f"{platform.value}:{handle}"
+
+
+def _pattern(platform: Platform) -> re.Pattern[str]:
+    if platform is Platform.INSTAGRAM:
+        return _INSTAGRAM
+    if platform is Platform.TIKTOK:
+        return _TIKTOK
+    return _YOUTUBE_HANDLE
+
+
+def _looks_like_url(text: str) -> bool:
+    lowered = text.lower()
+    return "://" in lowered or any(
+        lowered.removeprefix("www.").removeprefix("m.").startswith(host + "/") for host in _HOSTS
+    )
+
+
+def _handle_from_url(platform: Platform, text: str) -> str:
+    url = urlsplit(text if "://" in text else "https://" + text)
+    host = (url.hostname or "").removeprefix("www.").removeprefix("m.")
+    url_platform = _HOSTS.get(host)
+    if url_platform is None:
+        raise InvalidHandle(
+            f"{host or text!r} is not an Instagram, TikTok or YouTube address.",
+            details={"field": "handle"},
+        )
+    if url_platform is not platform:
+        raise InvalidHandle(
+            f"This is a {url_platform.label} address, but the platform is {platform.label}. "
+            f"Choose {url_platform.label} or enter a {platform.label} handle.",
+            details={"field": "handle", "platform": platform.value},
+        )
+    parts = [part for part in url.path.split("/") if part]
+    if platform is Platform.YOUTUBE and len(parts) >= 2 and parts[0] == "channel":
+        return parts[1]
+    if platform is not Platform.INSTAGRAM and parts and not parts[0].startswith("@"):
+        parts = []  # TikTok and YouTube profile URLs name the account as /@handle
+    if parts and parts[0].lower() in _INSTAGRAM_NON_PROFILE_PATHS:
+        parts = []
+    if not parts:
+        raise InvalidHandle(
+            f"Could not find an account in this {platform.label} address; "
+            f"paste the profile URL or type the handle.",
+            details={"field": "handle", "platform": platform.value},
+        )
+    return parts[0]

@@ -1,0 +1,72 @@
+"""The job: one analysis of one account, as the store keeps it and the API shows it."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from webapp.clock import isoformat
+from webapp.models import JobStatus, JobStatusResponse, Phase, Platform
+
+
+@dataclass(slots=True)
+class Job:
+    id: str
+    platform: Platform
+    handle: str
+    dedup_key: str
+    status: JobStatus
+    phase: Phase
+    percent: int
+    message: str
+    attempt: int
+    seq: int
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None = None
+    expires_at: datetime | None = None
+    error_message: str | None = None
+
+    @classmethod
+    def new(cls, *, platform: Platform, handle: str, dedup_key: str, now: datetime) -> Job:
+        return cls(
+            id=str(uuid.uuid4()),
+            platform=platform,
+            handle=handle,
+            dedup_key=dedup_key,
+            status=JobStatus.PENDING,
+            phase=Phase.SCRAPING,
+            percent=0,
+            message="Waiting for a free worker",
+            attempt=1,
+            seq=1,
+            created_at=now,
+            updated_at=now,
+        )
+
+    def copy(self) -> Job:
+        return dataclasses.replace(self)
+
+    def to_status(self, max_attempts: int) -> JobStatusResponse:
+        return JobStatusResponse(
+            job_id=self.id,
+            status=self.status,
+            phase=self.phase,
+            percent=self.percent,
+            message=self.message,
+            created_at=isoformat(self.created_at),
+            updated_at=isoformat(self.updated_at),
+            completed_at=isoformat(self.completed_at) if self.completed_at else None,
+            error_message=self.error_message,
+            attempt=self.attempt,
+            max_attempts=max_attempts,
+        )
+
+
+def is_job_id(text: str) -> bool:
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False

@@ -1,0 +1,391 @@
+"""The SQLite store: WAL, one writer task that commits in groups, one reader connection.
+
+Writes from many jobs queue up while the previous commit runs and then go in one transaction
+(group commit), so throughput grows with load instead of paying one commit per state change.
+Callers still wait for their own commit: when `save_job` returns, the row is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from webapp.clock import isoformat, parse_iso
+from webapp.jobs.job import Job
+from webapp.jobs.store import StoreError
+from webapp.models import JobStatus, Phase, Platform, Snapshot
+
+logger = logging.getLogger(__name__)
+
+# Each entry moves the schema one version forward; PRAGMA user_version records how far we got.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        dedup_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        phase TEXT NOT NULL,
+        percent INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        error_message TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        completed_at TEXT,
+        expires_at TEXT
+    );
+    CREATE INDEX jobs_by_key ON jobs (dedup_key, status, completed_at);
+    CREATE INDEX jobs_unfinished ON jobs (status) WHERE status IN ('pending', 'processing');
+    CREATE INDEX jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+    CREATE TABLE reports (
+        job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE snapshots (
+        job_id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        followers INTEGER NOT NULL,
+        following INTEGER NOT NULL,
+        posts INTEGER NOT NULL,
+        engagement_rate REAL,
+        source TEXT NOT NULL
+    );
+    CREATE INDEX snapshots_by_account ON snapshots (platform, handle, taken_at);
+    """,
+)
+
+_JOB_COLUMNS = (
+    "id, platform, handle, dedup_key, status, phase, percent, message, attempt, seq, "
+    "error_message, created_at, updated_at, completed_at, expires_at"
+)
+_UPSERT_JOB = (
+    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET status = excluded.status, phase = excluded.phase, "
+    "percent = excluded.percent, message = excluded.message, attempt = excluded.attempt, "
+    "seq = excluded.seq, error_message = excluded.error_message, "
+    "updated_at = excluded.updated_at, completed_at = excluded.completed_at, "
+    "expires_at = excluded.expires_at"
+)
+_UPSERT_REPORT = (
+    "INSERT INTO reports (job_id, body, created_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (job_id) DO UPDATE SET body = excluded.body, created_at = excluded.created_at"
+)
+# Re-running a job after a crash replaces its snapshot instead of adding a second one.
+_UPSERT_SNAPSHOT = (
+    "INSERT OR REPLACE INTO snapshots (job_id, platform, handle, taken_at, followers, "
+    "following, posts, engagement_rate, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+Statement = tuple[str, tuple[Any, ...]]
+
+
+class SQLiteStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._queue: list[tuple[list[Statement], asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._writer_task: asyncio.Task[None] | None = None
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._configure(self._writer)
+        await self._migrate(self._writer)
+        self._reader = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._configure(self._reader)
+        self._writer_task = asyncio.create_task(self._write_loop(), name="sqlite-writer")
+
+    async def close(self) -> None:
+        if self._writer_task is not None:
+            await self._drain()
+            self._writer_task.cancel()
+            await asyncio.gather(self._writer_task, return_exceptions=True)
+            self._writer_task = None
+        for connection in (self._reader, self._writer):
+            if connection is not None:
+                await connection.close()
+        self._reader = self._writer = None
+
+    async def ping(self) -> None:
+        if self._writer_task is None or self._writer_task.done():
+            raise StoreError("the store's writer is not running")
+        try:
+            async with self._read().execute("SELECT count(*) FROM jobs WHERE 0") as cursor:
+                await cursor.fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the database cannot be read: {exc}") from exc
+
+    # -- writes -------------------------------------------------------------------------------
+
+    async def save_job(self, job: Job) -> None:
+        await self._write([(_UPSERT_JOB, _job_row(job))])
+
+    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> None:
+        await self._write(
+            [
+                (_UPSERT_JOB, _job_row(job)),
+                (_UPSERT_REPORT, (job.id, report_json, isoformat(job.updated_at))),
+                (_UPSERT_SNAPSHOT, _snapshot_row(snapshot)),
+            ]
+        )
+
+    async def delete_expired(self, now: datetime) -> list[str]:
+        cutoff = isoformat(now)
+        async with self._read().execute(
+            "SELECT id FROM jobs WHERE expires_at IS NOT NULL AND expires_at <= ?", (cutoff,)
+        ) as cursor:
+            ids = [row[0] for row in await cursor.fetchall()]
+        if ids:
+            # The condition is repeated so a job re-run since the SELECT is left alone.
+            await self._write(
+                [
+                    (
+                        "DELETE FROM jobs WHERE id = ? AND expires_at <= ?",
+                        (job_id, cutoff),
+                    )
+                    for job_id in ids
+                ]
+            )
+        return ids
+
+    async def _write(self, statements: list[Statement]) -> None:
+        if self._writer_task is None or self._writer_task.done():
+            raise StoreError("the store is closed")
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queue.append((statements, future))
+        self._wake.set()
+        await future
+
+    async def _drain(self) -> None:
+        # Writes commit in order, so an empty write returning means all earlier ones are done.
+        await self._write([])
+
+    async def _write_loop(self) -> None:
+        assert self._writer is not None
+        connection = self._writer
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._queue = self._queue, []
+            if not batch:
+                continue
+            try:
+                await _transaction(connection, [s for statements, _ in batch for s in statements])
+            except Exception as exc:
+                if not isinstance(exc, sqlite3.Error):
+                    logger.exception("SQLite writer failed")
+                    for _, future in batch:
+                        _settle(future, StoreError(f"the database cannot be written: {exc}"))
+                    continue
+                # One bad write must not fail its neighbours: retry each request on its own.
+                for statements, future in batch:
+                    try:
+                        await _transaction(connection, statements)
+                    except Exception as exc:
+                        logger.exception("SQLite write failed")
+                        _settle(future, StoreError(f"the database cannot be written: {exc}"))
+                    else:
+                        _settle(future, None)
+            else:
+                for _, future in batch:
+                    _settle(future, None)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    async def get_job(self, job_id: str) -> Job | None:
+        rows = await self._fetch(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
+        return _job_from_row(rows[0]) if rows else None
+
+    async def find_reusable(self, dedup_key: str, now: datetime) -> Job | None:
+        rows = await self._fetch(
+            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE dedup_key = ? AND status = 'completed' "
+            "AND expires_at > ? ORDER BY completed_at DESC LIMIT 1",
+            (dedup_key, isoformat(now)),
+        )
+        return _job_from_row(rows[0]) if rows else None
+
+    async def get_report(self, job_id: str) -> str | None:
+        rows = await self._fetch("SELECT body FROM reports WHERE job_id = ?", (job_id,))
+        return str(rows[0][0]) if rows else None
+
+    async def unfinished_jobs(self) -> list[Job]:
+        rows = await self._fetch(
+            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE status IN ('pending', 'processing') "
+            "ORDER BY created_at"
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:
+        rows = await self._fetch(
+            "SELECT job_id, platform, handle, taken_at, followers, following, posts, "
+            "engagement_rate, source FROM snapshots WHERE platform = ? AND handle = ? "
+            "ORDER BY taken_at",
+            (platform.value, handle),
+        )
+        return [
+            Snapshot(
+                job_id=row[0],
+                platform=Platform(row[1]),
+                handle=row[2],
+                taken_at=parse_iso(row[3]),
+                followers=row[4],
+                following=row[5],
+                posts=row[6],
+                engagement_rate=row[7],
+                source=row[8],
+            )
+            for row in rows
+        ]
+
+    async def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            async with self._read().execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise StoreError(f"the database cannot be read: {exc}") from exc
+
+    def _read(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            raise StoreError("the store is closed")
+        return self._reader
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _configure(connection: aiosqlite.Connection) -> None:
+        # WAL lets the reader work while the writer commits; NORMAL sync keeps every committed
+        # transaction across a process crash (only an OS crash or power loss can drop the last).
+        for pragma in (
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000",
+        ):
+            await connection.execute(pragma)
+
+    @staticmethod
+    async def _migrate(connection: aiosqlite.Connection) -> None:
+        async with connection.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        version = int(row[0]) if row else 0
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"the database has schema version {version}, newer than this app knows "
+                f"({len(MIGRATIONS)}); upgrade the app or use another WEBAPP_DATABASE"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            statements = [part.strip() for part in script.split(";") if part.strip()]
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in statements:
+                    await connection.execute(statement)
+                await connection.execute(f"PRAGMA user_version = {number}")
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
+            logger.info("Database migrated to schema version %d", number)
+
+
+async def _transaction(connection: aiosqlite.Connection, statements: Sequence[Statement]) -> None:
+    await connection.execute("BEGIN")
+    try:
+        for sql, group in _grouped(statements):
+            if len(group) == 1:
+                await connection.execute(sql, group[0])
+            else:
+                await connection.executemany(sql, group)
+        await connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            await connection.execute("ROLLBACK")
+        raise
+
+
+def _grouped(statements: Sequence[Statement]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Merge runs of the same SQL so each run costs one executemany."""
+    groups: list[tuple[str, list[tuple[Any, ...]]]] = []
+    for sql, params in statements:
+        if groups and groups[-1][0] == sql:
+            groups[-1][1].append(params)
+        else:
+            groups.append((sql, [params]))
+    return groups
+
+
+def _settle(future: asyncio.Future[None], error: Exception | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+
+
+def _job_row(job: Job) -> tuple[Any, ...]:
+    return (
+        job.id,
+        job.platform.value,
+        job.handle,
+        job.dedup_key,
+        job.status.value,
+        job.phase.value,
+        job.percent,
+        job.message,
+        job.attempt,
+        job.seq,
+        job.error_message,
+        isoformat(job.created_at),
+        isoformat(job.updated_at),
+        isoformat(job.completed_at) if job.completed_at else None,
+        isoformat(job.expires_at) if job.expires_at else None,
+    )
+
+
+def _job_from_row(row: Sequence[Any]) -> Job:
+    return Job(
+        id=row[0],
+        platform=Platform(row[1]),
+        handle=row[2],
+        dedup_key=row[3],
+        status=JobStatus(row[4]),
+        phase=Phase(row[5]),
+        percent=row[6],
+        message=row[7],
+        attempt=row[8],
+        seq=row[9],
+        error_message=row[10],
+        created_at=parse_iso(row[11]),
+        updated_at=parse_iso(row[12]),
+        completed_at=parse_iso(row[13]) if row[13] else None,
+        expires_at=parse_iso(row[14]) if row[14] else None,
+    )
+
+
+def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:
+    return (
+        snapshot.job_id,
+        snapshot.platform.value,
+        snapshot.handle,
+        isoformat(snapshot.taken_at),
+        snapshot.followers,
+        snapshot.following,
+        snapshot.posts,
+        snapshot.engagement_rate,
+        snapshot.source,
+    )

@@ -1,0 +1,168 @@
+"""Enums and pydantic models shared by the API, the job core and the pipeline."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+
+class Platform(enum.StrEnum):
+    INSTAGRAM = "instagram"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+
+    @property
+    def label(self) -> str:
+        return {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}[self.value]
+
+
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL_STATUSES
+
+
+TERMINAL_STATUSES = frozenset({JobStatus.COMPLETED, JobStatus.FAILED})
+
+
+class Phase(enum.StrEnum):
+    SCRAPING = "Scraping"
+    ANALYSIS = "Analysis"
+    FINALIZING = "Finalizing"
+
+    @property
+    def band(self) -> tuple[int, int]:
+        """The slice of 0-100 percent this phase owns."""
+        return PHASE_BANDS[self]
+
+
+PHASE_BANDS: dict[Phase, tuple[int, int]] = {
+    Phase.SCRAPING: (0, 30),
+    Phase.ANALYSIS: (30, 90),
+    Phase.FINALIZING: (90, 100),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnalyzeRequest(_Strict):
+    handle: Annotated[
+        StrictStr,
+        Field(
+            description="Handle, @handle or profile URL of the account to analyse",
+            examples=["@natgeo", "https://www.instagram.com/natgeo/"],
+            max_length=2048,
+        ),
+    ]
+    platform: Platform = Field(default=Platform.INSTAGRAM, description="Platform of the account")
+    refresh: StrictBool = Field(
+        default=False,
+        description="Start a new analysis even when a recent report for this account exists",
+    )
+
+
+class AnalyzeAccepted(BaseModel):
+    job_id: str = Field(description="UUID of the job")
+    status: Literal["accepted"] = "accepted"
+    deduplicated: bool = Field(
+        default=False,
+        description="True when an existing job for the same account was returned instead",
+    )
+
+
+class JobStatusResponse(BaseModel):
+    job_id: str
+    status: JobStatus
+    phase: Phase
+    percent: Annotated[int, Field(ge=0, le=100)]
+    message: str = Field(description="What the pipeline is doing, in one line")
+    created_at: str
+    updated_at: str
+    completed_at: str | None = Field(description="When the job completed or failed")
+    error_message: str | None = Field(
+        description="Why the last attempt failed (also set while a retry is waiting)"
+    )
+    attempt: int = Field(ge=1, description="Number of the current (or last) attempt")
+    max_attempts: int
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: object = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class Metric(BaseModel):
+    """One number of the report with what it means and how it was made."""
+
+    label: str
+    value: float | None = Field(description="None when the data cannot support a value")
+    unit: Literal["percent", "ratio", "posts_per_week", "days"]
+    explanation: str = Field(description="One line a marketer can read")
+    formula: str
+    sample_size: int = Field(ge=0, description="How many posts (or days) the value rests on")
+
+
+class ProfileFigures(BaseModel):
+    display_name: str
+    followers: int
+    following: int
+    posts: int
+    verified: bool
+    private: bool
+
+
+class ReportMetrics(BaseModel):
+    engagement_rate_median: Metric
+    engagement_rate_mean: Metric
+    engagement_rate_by_views: Metric
+    likes_comments_ratio: Metric
+    posts_per_week: Metric
+    days_since_last_post: Metric
+
+
+class ReportResponse(BaseModel):
+    job_id: str
+    handle: str
+    platform: Platform
+    source: str = Field(description="Where the data came from; 'demo' for synthetic demo data")
+    is_demo: bool = Field(description="True when the figures are synthetic demo data")
+    generated_at: str
+    profile: ProfileFigures
+    metrics: ReportMetrics
+    coverage: list[str] = Field(description="What could not be fetched, and why")
+
+
+class Snapshot(BaseModel):
+    """An account's figures at one completed analysis; outlives the job as follower history."""
+
+    job_id: str
+    platform: Platform
+    handle: str
+    taken_at: datetime
+    followers: int
+    following: int
+    posts: int
+    engagement_rate: float | None
+    source: str
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "unavailable"]
+    store: str = Field(description="'ok', or why the store cannot be used")
+    active_jobs: int
+    queued_jobs: int

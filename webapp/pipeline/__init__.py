@@ -1,0 +1,1 @@
+"""Scraping -> Analysis -> Finalizing. Imports nothing from routes or jobs."""

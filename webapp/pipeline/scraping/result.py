@@ -1,0 +1,93 @@
+"""The normalised ScrapeResult every adapter returns and the upload format accepts.
+
+The same models are published as the JSON schema for uploads, so every field carries a short
+description and unknown fields are rejected rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from webapp.models import Platform
+
+
+def _to_utc(moment: datetime) -> datetime:
+    # Analysis subtracts these from the clock's UTC time; one zone keeps comparisons exact.
+    return moment.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+Count = Annotated[int, Field(ge=0)]
+PostKind = Literal["photo", "video", "carousel", "reel", "short"]
+
+
+class _Normalised(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Profile(_Normalised):
+    handle: str = Field(min_length=1, description="Normalised handle, without @")
+    display_name: str = Field(default="", description="Name shown on the profile")
+    bio: str = Field(default="", description="Profile biography text")
+    external_url: str | None = Field(default=None, description="Link shown on the profile")
+    verified: bool = Field(default=False, description="Platform verification badge")
+    private: bool = Field(default=False, description="Posts hidden from non-followers")
+    business: bool = Field(default=False, description="Business or creator account")
+    followers: Count = Field(description="Followers (subscribers on YouTube)")
+    following: Count = Field(default=0, description="Accounts this account follows")
+    post_count: Count = Field(description="Posts on the account, not just those fetched")
+
+
+class Post(_Normalised):
+    id: str = Field(min_length=1, description="Platform id of the post")
+    url: str = Field(default="", description="Link to the post")
+    published_at: UtcDatetime = Field(description="Publication time, with a time zone")
+    kind: PostKind = Field(description="Format of the post")
+    caption: str = Field(default="", description="Caption or title text")
+    hashtags: list[str] = Field(default_factory=list, description="Hashtags, without #")
+    mentions: list[str] = Field(default_factory=list, description="Mentioned handles, without @")
+    likes: Count | None = Field(default=None, description="Likes; null when hidden")
+    comments: Count | None = Field(default=None, description="Comments; null when hidden")
+    views: Count | None = Field(default=None, description="Views or plays; null when not shown")
+    shares: Count | None = Field(default=None, description="Shares; null when not shown")
+    sponsored: bool = Field(default=False, description="Platform's paid-partnership flag")
+
+
+class AccountStub(_Normalised):
+    username: str = Field(min_length=1, description="Handle of the account, without @")
+    full_name: str = Field(default="", description="Name shown on the profile")
+    bio: str = Field(default="", description="Profile biography text")
+    followers: Count | None = Field(default=None, description="Followers; null when unknown")
+    following: Count | None = Field(default=None, description="Following; null when unknown")
+    posts: Count | None = Field(default=None, description="Posts; null when unknown")
+    has_profile_pic: bool | None = Field(default=None, description="Has a profile picture")
+    private: bool = Field(default=False, description="Posts hidden from non-followers")
+    external_url: str | None = Field(default=None, description="Link shown on the profile")
+
+
+class Comment(_Normalised):
+    post_id: str = Field(min_length=1, description="Id of the post commented on")
+    author: str = Field(min_length=1, description="Handle of the commenter, without @")
+    text: str = Field(default="", description="Comment text")
+    published_at: UtcDatetime = Field(description="Time of the comment, with a time zone")
+    likes: Count | None = Field(default=None, description="Likes on the comment")
+    author_stub: AccountStub | None = Field(
+        default=None, description="The commenter's account, when known"
+    )
+
+
+class ScrapeResult(_Normalised):
+    platform: Platform = Field(description="Platform of the account")
+    profile: Profile = Field(description="The account's profile")
+    posts: list[Post] = Field(default_factory=list, description="Fetched posts, any order")
+    comments: list[Comment] = Field(default_factory=list, description="Fetched comments")
+    follower_sample: list[AccountStub] = Field(
+        default_factory=list, description="A sample of the account's followers"
+    )
+    source: str = Field(min_length=1, description="Adapter that produced the data, e.g. 'demo'")
+    coverage: list[str] = Field(
+        default_factory=list, description="What could not be fetched, and why"
+    )

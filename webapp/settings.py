@@ -1,0 +1,86 @@
+"""Settings, read once from WEBAPP_* environment variables into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Literal
+
+Source = Literal["auto", "demo"]
+
+
+class SettingsError(ValueError):
+    """A WEBAPP_* variable holds a value the app cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: Path = Path("data/webapp.db")
+    max_concurrency: int = 32
+    max_queued: int = 10_000
+    max_attempts: int = 4
+    job_ttl_seconds: float = 86_400.0
+    sweep_interval_seconds: float = 60.0
+    retry_base_seconds: float = 2.0
+    retry_max_seconds: float = 300.0
+    demo_delay_seconds: float = 3.0
+    source: Source = "auto"
+    max_body_bytes: int = 16 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = env.get(f"WEBAPP_{field.name.upper()}")
+            if raw is None or raw.strip() == "":
+                continue
+            values[field.name] = _parse(field.name, raw.strip(), getattr(cls(), field.name))
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        positive = ("max_concurrency", "max_queued", "max_attempts", "max_body_bytes")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise SettingsError(f"WEBAPP_{name.upper()} must be at least 1")
+        non_negative = (
+            "job_ttl_seconds",
+            "retry_base_seconds",
+            "retry_max_seconds",
+            "demo_delay_seconds",
+        )
+        for name in non_negative:
+            if getattr(self, name) < 0:
+                raise SettingsError(f"WEBAPP_{name.upper()} must not be negative")
+        if self.sweep_interval_seconds <= 0:
+            raise SettingsError("WEBAPP_SWEEP_INTERVAL_SECONDS must be greater than 0")
+        if self.source not in ("auto", "demo"):
+            raise SettingsError("WEBAPP_SOURCE must be 'auto' or 'demo'")
+
+
+def _parse(name: str, raw: str, default: object) -> object:
+    variable = f"WEBAPP_{name.upper()}"
+    if isinstance(default, Path):
+        return Path(raw)
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise SettingsError(f"{variable} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"{variable} must be a whole number, not {raw!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{variable} must be a number of seconds, not {raw!r}") from None
+    return raw

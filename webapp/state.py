@@ -1,0 +1,30 @@
+"""The resources the lifespan creates, handed to every request as `request.state.app`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from starlette.requests import HTTPConnection
+
+if TYPE_CHECKING:
+    from webapp.jobs.hub import Hub
+    from webapp.jobs.runner import JobRunner
+    from webapp.jobs.service import JobService
+    from webapp.jobs.store import Store
+    from webapp.jobs.tracker import JobTracker
+    from webapp.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    settings: Settings
+    store: Store
+    hub: Hub
+    tracker: JobTracker
+    runner: JobRunner
+    service: JobService
+
+
+def app_state(connection: HTTPConnection) -> AppState:
+    return cast(AppState, connection.state.app)
