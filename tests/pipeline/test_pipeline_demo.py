@@ -130,7 +130,8 @@ async def test_dates_follow_the_clock() -> None:
     later = NOW + timedelta(days=30)
     now_result = await fetch("natgeo")
     later_result = await fetch("natgeo", clock=FakeClock(later))
-    shift = [b.published_at - a.published_at for a, b in zip(now_result.posts, later_result.posts)]
+    pairs = zip(now_result.posts, later_result.posts, strict=True)
+    shift = [later_post.published_at - post.published_at for post, later_post in pairs]
     assert set(shift) == {timedelta(days=30)}
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from webapp.models import Platform
+from webapp.models import Metric, Platform
 from webapp.pipeline.analysis.engagement import (
     engagement_rate_by_views,
     engagement_rate_mean,
@@ -84,8 +85,7 @@ def test_hidden_comments_count_as_none_and_hidden_likes_are_skipped() -> None:
 
 
 @pytest.mark.parametrize("metric", [engagement_rate_median, engagement_rate_mean])
-def test_too_few_posts_is_not_enough_data(metric: object) -> None:
-    assert callable(metric)
+def test_too_few_posts_is_not_enough_data(metric: Callable[[ScrapeResult], Metric]) -> None:
     posts = [post(1, 10, 1), post(2, None, 3), post(3, None, 2), post(4, 12, 0)]
     result = metric(scrape(posts))
     assert result.value is None

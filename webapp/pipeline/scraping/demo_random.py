@@ -2,7 +2,7 @@
 
 `choice`, `randint`, `sample`, `gauss` and `lognormvariate` each run several Python-level calls;
 one account takes over a thousand draws and the service targets hundreds of jobs a second, so
-these leaner forms keep generation well under a millisecond. They are deterministic for a seed.
+these leaner forms roughly halve the cost of a draw. They are deterministic for a seed.
 """
 
 from __future__ import annotations
