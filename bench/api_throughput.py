@@ -16,16 +16,14 @@ import asyncio
 import json
 import platform
 import sqlite3
-import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from loadgen import LoadResult, get, post_json, run_load  # noqa: E402
-from server import serving  # noqa: E402
+# Run as a script, so this folder is on sys.path and its helpers import by name.
+from loadgen import LoadResult, get, post_json, run_load
+from server import serving
 
 CONNECTIONS = 32
 
@@ -103,8 +101,10 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--jobs", type=int, default=3000)
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, "
-          f"{CONNECTIONS} keep-alive connections, client and server on the same host")
+    print(
+        f"machine: {platform.machine()}, Python {platform.python_version()}, "
+        f"{CONNECTIONS} keep-alive connections, client and server on the same host"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         figures = await status_against_health(args.seconds, Path(tmp))
         figures |= await end_to_end(args.jobs, Path(tmp))

@@ -20,7 +20,7 @@ import logging
 
 from webapp.clock import Clock
 from webapp.models import Platform
-from webapp.pipeline.errors import PermanentError, TransientError
+from webapp.pipeline.errors import PermanentError, PipelineError, TransientError
 from webapp.pipeline.scraping.adapter import ScrapeProgress, ScrapeRequest
 from webapp.pipeline.scraping.demo_account import (
     COMMENTED_POSTS,
@@ -40,7 +40,7 @@ FLAKY_RETRY_AFTER = 2.0
 _STEPS = 4  # profile, posts, comments, follower sample
 
 
-def _simulated_failure(request: ScrapeRequest) -> Exception | None:
+def _simulated_failure(request: ScrapeRequest) -> PipelineError | None:
     label = request.platform.label
     handle = request.handle.lower()
     if handle == NOT_FOUND:
@@ -52,7 +52,7 @@ def _simulated_failure(request: ScrapeRequest) -> Exception | None:
             f"The {label} account @{request.handle} is private and cannot be analysed. "
             "Ask the creator to make it public, or to share an export of their data."
         )
-    if handle == FLAKY and request.attempt == 1:
+    if handle == FLAKY and request.attempt <= 1:
         return TransientError(f"{label} rate-limited the request", retry_after=FLAKY_RETRY_AFTER)
     if handle == DOWN:
         return TransientError(f"{label} is not answering (HTTP 503)")
@@ -105,7 +105,7 @@ class DemoAdapter:
         await progress(
             1.0,
             f"Fetched {len(posts)} posts, {len(comments)} comments "
-            f"and {len(follower_sample)} followers",
+            f"and a sample of {len(follower_sample)} followers",
         )
         return ScrapeResult(
             platform=request.platform,
