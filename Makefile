@@ -48,8 +48,10 @@ lint: test-deps
 	$(BIN)/ruff check webapp tests bench
 	$(BIN)/mypy
 
+# Browser tests run in their own pytest process: Playwright's sync API leaves a loop running.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/e2e
+	$(BIN)/pytest tests/e2e
 
 bench: test-deps
 	$(BIN)/python bench/api_throughput.py

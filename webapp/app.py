@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -24,8 +25,9 @@ from webapp.jobs.tracker import JobTracker
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
-from webapp.routes import api
+from webapp.routes import api, streams
 from webapp.settings import Settings
+from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,10 @@ def create_app(
     adapter = adapter if adapter is not None else DemoAdapter(clock, settings.demo_delay_seconds)
     hub = hub if hub is not None else Hub()
     document = openapi_document()
+
+    def _restarting() -> None:
+        if hub.closing is None:
+            hub.shutdown("The server is restarting; reconnect to follow the job.")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -77,7 +83,12 @@ def create_app(
                     max_queued=settings.max_queued,
                 )
                 logger.info("Serving with database %s", settings.database)
-                yield {"app": AppState(settings, store, hub, tracker, runner, service)}
+                watcher = asyncio.create_task(watch_server_exit(_restarting))
+                try:
+                    yield {"app": AppState(settings, store, hub, tracker, runner, service)}
+                finally:
+                    watcher.cancel()
+                    _restarting()
         finally:
             await store.close()
 
@@ -85,7 +96,7 @@ def create_app(
         return JSONResponse(document)
 
     return Starlette(
-        routes=[*api.routes, Route("/openapi.json", openapi, methods=["GET"])],
+        routes=[*api.routes, *streams.routes, Route("/openapi.json", openapi, methods=["GET"])],
         lifespan=lifespan,
         exception_handlers={
             AppError: _app_error,

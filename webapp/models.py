@@ -161,6 +161,20 @@ class Snapshot(BaseModel):
     source: str
 
 
+class JobEventData(BaseModel):
+    """The JSON `data` of every live event (SSE) and every WebSocket message."""
+
+    job_id: str
+    seq: int = Field(description="Rises with every change of the job; the SSE id")
+    status: JobStatus
+    phase: Phase
+    percent: Annotated[int, Field(ge=0, le=100)]
+    message: str
+    updated_at: str
+    report_url: str | None = Field(description="Set on the completed event")
+    error_message: str | None = Field(description="Set on the failed event")
+
+
 class HealthResponse(BaseModel):
     status: Literal["ok", "unavailable"]
     store: str = Field(description="'ok', or why the store cannot be used")

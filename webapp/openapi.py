@@ -12,6 +12,7 @@ from webapp.models import (
     AnalyzeRequest,
     ErrorResponse,
     HealthResponse,
+    JobEventData,
     JobStatusResponse,
     ReportResponse,
 )
@@ -47,6 +48,17 @@ _RETRY_AFTER = {
 }
 
 
+_SSE_DESCRIPTION = (
+    "text/event-stream. The current state comes first, then every change: `id:` is the "
+    "job's seq, `event:` is progress, completed, failed or restarting (the server is "
+    "shutting down: reconnect), `data:` is a JobEventData JSON object."
+)
+_SSE_RESPONSE = {
+    "description": "An event stream; each data line is a JobEventData object",
+    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+}
+
+
 def openapi_document() -> dict[str, Any]:
     _, definitions = models_json_schema(
         [
@@ -56,6 +68,7 @@ def openapi_document() -> dict[str, Any]:
             (ReportResponse, "serialization"),
             (HealthResponse, "serialization"),
             (ErrorResponse, "serialization"),
+            (JobEventData, "serialization"),
         ],
         ref_template=_REF,
     )
@@ -116,6 +129,59 @@ def openapi_document() -> dict[str, Any]:
                             "The job has not finished (code job_not_finished) or it failed "
                             "(code job_failed, with the reason)"
                         ),
+                    },
+                }
+            },
+            "/api/jobs/{job_id}/events": {
+                "get": {
+                    "summary": "Live events of one job (Server-Sent Events)",
+                    "description": _SSE_DESCRIPTION
+                    + " The stream closes after the completed or failed event. Send "
+                    "Last-Event-ID with the final seq to get 204 (EventSource then stops "
+                    "reconnecting). The same events are sent as JSON text messages by the "
+                    "WebSocket /api/jobs/{job_id}/ws, which closes with 1000 after the "
+                    "terminal event, 1012 on restart and 4404 for an unknown job.",
+                    "operationId": "job_events",
+                    "parameters": [
+                        _JOB_ID,
+                        {
+                            "name": "Last-Event-ID",
+                            "in": "header",
+                            "required": False,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": _SSE_RESPONSE,
+                        "204": {"description": "The job ended and the client has its last event"},
+                        "404": _error("Unknown, malformed or expired job id"),
+                    },
+                }
+            },
+            "/api/events": {
+                "get": {
+                    "summary": "Live events of every job, or of the jobs named (SSE)",
+                    "description": _SSE_DESCRIPTION
+                    + " Without job_id the stream follows every job until the server stops; "
+                    "with job_id (repeatable) it closes once all of those jobs have ended.",
+                    "operationId": "all_events",
+                    "parameters": [
+                        {
+                            "name": "job_id",
+                            "in": "query",
+                            "required": False,
+                            "style": "form",
+                            "explode": True,
+                            "schema": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "uuid"},
+                            },
+                        }
+                    ],
+                    "responses": {
+                        "200": _SSE_RESPONSE,
+                        "404": _error("A job_id is unknown or expired"),
+                        "422": _error("A job_id is not a job id"),
                     },
                 }
             },

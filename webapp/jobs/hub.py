@@ -1,20 +1,26 @@
 """In-process pub/sub of job events. Progress is state: subscribers see the newest event per job.
 
 A subscription buffers at most one event per job (the newest), so a slow reader can skip
-intermediate percents but never the terminal event, and never slows the publisher.
+intermediate percents but never the terminal event, and never slows the publisher. Encoded forms
+of an event are computed once and shared by every subscriber.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 from webapp.models import JobStatus, Phase
 
+EventKind = Literal["progress", "completed", "failed", "restarting"]
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class JobEvent:
     job_id: str
     seq: int
@@ -23,10 +29,26 @@ class JobEvent:
     percent: int
     message: str
     updated_at: str
+    error_message: str | None = None
+    restarting: bool = False
 
     @property
     def terminal(self) -> bool:
         return self.status.terminal
+
+    @property
+    def kind(self) -> EventKind:
+        if self.restarting:
+            return "restarting"
+        if self.status is JobStatus.COMPLETED:
+            return "completed"
+        if self.status is JobStatus.FAILED:
+            return "failed"
+        return "progress"
+
+    @property
+    def report_url(self) -> str | None:
+        return f"/api/report/{self.job_id}" if self.status is JobStatus.COMPLETED else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,7 +59,17 @@ class JobEvent:
             "percent": self.percent,
             "message": self.message,
             "updated_at": self.updated_at,
+            "report_url": self.report_url,
+            "error_message": self.error_message if self.status is JobStatus.FAILED else None,
         }
+
+    @cached_property
+    def json(self) -> str:
+        """The JSON form, encoded once however many subscribers send it."""
+        return json.dumps(self.as_dict(), separators=(",", ":"))
+
+    def as_restarting(self, message: str) -> JobEvent:
+        return dataclasses.replace(self, message=message, restarting=True)
 
 
 class Subscription:
@@ -48,6 +80,7 @@ class Subscription:
         self.job_ids = job_ids
         self._pending: dict[str, JobEvent] = {}
         self._ready = asyncio.Event()
+        self.closing: str | None = None
 
     def offer(self, event: JobEvent) -> None:
         current = self._pending.get(event.job_id)
@@ -57,9 +90,14 @@ class Subscription:
             self._pending[event.job_id] = event
             self._ready.set()
 
+    def end(self, reason: str) -> None:
+        """Wake the reader for the last time: the server is going away."""
+        self.closing = reason
+        self._ready.set()
+
     async def next_events(self) -> list[JobEvent]:
-        """Wait for at least one event; return every buffered one, oldest change first."""
-        while not self._pending:
+        """Wait for at least one event (or the end); return what is buffered, oldest first."""
+        while not self._pending and self.closing is None:
             self._ready.clear()
             await self._ready.wait()
         events = list(self._pending.values())
@@ -76,7 +114,7 @@ class Subscription:
         self.close()
 
     async def __aiter__(self) -> AsyncIterator[JobEvent]:
-        while True:
+        while self.closing is None:
             for event in await self.next_events():
                 yield event
 
@@ -85,7 +123,12 @@ class Hub:
     def __init__(self) -> None:
         self._by_job: dict[str, set[Subscription]] = {}
         self._everything: set[Subscription] = set()
+        self.closing: str | None = None
         self.published = 0
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._everything) + sum(len(subs) for subs in self._by_job.values())
 
     def publish(self, event: JobEvent) -> None:
         self.published += 1
@@ -96,12 +139,23 @@ class Hub:
 
     def subscribe(self, job_ids: Iterable[str] | None = None) -> Subscription:
         subscription = Subscription(self, None if job_ids is None else frozenset(job_ids))
+        if self.closing is not None:
+            subscription.end(self.closing)
         if subscription.job_ids is None:
             self._everything.add(subscription)
         else:
             for job_id in subscription.job_ids:
                 self._by_job.setdefault(job_id, set()).add(subscription)
         return subscription
+
+    def shutdown(self, reason: str) -> None:
+        """End every subscription (and any opened from now on) with `reason`."""
+        self.closing = reason
+        for subscription in self._everything:
+            subscription.end(reason)
+        for subscriptions in self._by_job.values():
+            for subscription in subscriptions:
+                subscription.end(reason)
 
     def _remove(self, subscription: Subscription) -> None:
         if subscription.job_ids is None:

@@ -77,14 +77,12 @@ class JobRunner:
             if job.status is JobStatus.PROCESSING:
                 if job.attempt >= self.max_attempts:
                     job = await self._tracker.track(job)
+                    reason = (
+                        f"The analysis was interrupted {job.attempt} times by server "
+                        "restarts and was stopped. Start it again."
+                    )
                     await self._tracker.transition(
-                        job,
-                        status=JobStatus.FAILED,
-                        message="Failed",
-                        error_message=(
-                            f"The analysis was interrupted {job.attempt} times by server "
-                            "restarts and was stopped. Start it again."
-                        ),
+                        job, status=JobStatus.FAILED, message=reason, error_message=reason
                     )
                     continue
                 job.attempt += 1
@@ -211,7 +209,7 @@ class JobRunner:
         job = self._tracker.get(job.id) or job
         try:
             await self._tracker.transition(
-                job, status=JobStatus.FAILED, message="Failed", error_message=message
+                job, status=JobStatus.FAILED, message=message, error_message=message
             )
         except Exception:
             # The store itself is failing: the job stays unfinished and resumes after a restart.

@@ -47,6 +47,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX jobs_by_key ON jobs (dedup_key, status, completed_at);
     CREATE INDEX jobs_unfinished ON jobs (status) WHERE status IN ('pending', 'processing');
     CREATE INDEX jobs_by_expiry ON jobs (expires_at) WHERE expires_at IS NOT NULL;
+    CREATE INDEX jobs_by_creation ON jobs (created_at);
     CREATE TABLE reports (
         job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
         body TEXT NOT NULL,
@@ -222,6 +223,12 @@ class SQLiteStore:
     async def get_report(self, job_id: str) -> str | None:
         rows = await self._fetch("SELECT body FROM reports WHERE job_id = ?", (job_id,))
         return str(rows[0][0]) if rows else None
+
+    async def recent_jobs(self, limit: int) -> list[Job]:
+        rows = await self._fetch(
+            f"SELECT {_JOB_COLUMNS} FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
+        )
+        return [_job_from_row(row) for row in rows]
 
     async def unfinished_jobs(self) -> list[Job]:
         rows = await self._fetch(

@@ -38,6 +38,10 @@ class Store(Protocol):
 
     async def get_report(self, job_id: str) -> str | None: ...
 
+    async def recent_jobs(self, limit: int) -> list[Job]:
+        """The newest jobs first, whatever their status."""
+        ...
+
     async def unfinished_jobs(self) -> list[Job]:
         """Jobs left pending or processing, oldest first (for recovery at start-up)."""
         ...

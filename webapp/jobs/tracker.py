@@ -56,6 +56,9 @@ class JobTracker:
         job_id = self._active_by_key.get(dedup_key)
         return self._active.get(job_id) if job_id else None
 
+    def active_jobs(self) -> list[Job]:
+        return list(self._active.values())
+
     @property
     def pending_count(self) -> int:
         return len(self._pending)
@@ -149,14 +152,17 @@ class JobTracker:
             self._pending.discard(job.id)
 
     def _publish(self, job: Job) -> None:
-        self._hub.publish(
-            JobEvent(
-                job_id=job.id,
-                seq=job.seq,
-                status=job.status,
-                phase=job.phase,
-                percent=job.percent,
-                message=job.message,
-                updated_at=isoformat(job.updated_at),
-            )
-        )
+        self._hub.publish(event_of(job))
+
+
+def event_of(job: Job) -> JobEvent:
+    return JobEvent(
+        job_id=job.id,
+        seq=job.seq,
+        status=job.status,
+        phase=job.phase,
+        percent=job.percent,
+        message=job.message,
+        updated_at=isoformat(job.updated_at),
+        error_message=job.error_message,
+    )

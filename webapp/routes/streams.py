@@ -1,0 +1,113 @@
+"""Live job events for API clients: SSE per job, SSE for many jobs, and WebSocket per job.
+
+Every stream sends the current state first, then changes, then the terminal event, and closes.
+On shutdown it sends a `restarting` event and closes; EventSource clients reconnect by
+themselves (the `retry:` hint) and get the current state again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import anyio
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from webapp.errors import InvalidInput, NotFound
+from webapp.jobs.job import is_job_id
+from webapp.jobs.stream import JobStream, open_stream
+from webapp.state import AppState, app_state
+
+logger = logging.getLogger(__name__)
+
+PING_SECONDS = 15
+RETRY_MILLISECONDS = 2000
+# How long a stream may take to send its goodbye after the server starts shutting down.
+SHUTDOWN_GRACE_SECONDS = 2.0
+
+
+async def _open(state: AppState, job_ids: list[str] | None) -> JobStream:
+    return await open_stream(
+        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=job_ids
+    )
+
+
+def sse_response(items: AsyncIterator[ServerSentEvent]) -> EventSourceResponse:
+    return EventSourceResponse(
+        items,
+        ping=PING_SECONDS,
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        shutdown_event=anyio.Event(),
+        shutdown_grace_period=SHUTDOWN_GRACE_SECONDS,
+    )
+
+
+async def _as_sse(stream: JobStream) -> AsyncIterator[ServerSentEvent]:
+    first = True
+    async for event in stream.events():
+        yield ServerSentEvent(
+            data=event.json,
+            event=event.kind,
+            id=str(event.seq),
+            retry=RETRY_MILLISECONDS if first else None,
+        )
+        first = False
+
+
+async def job_events(request: Request) -> Response:
+    state = app_state(request)
+    job_id = request.path_params["job_id"]
+    stream = await _open(state, [job_id])
+    last_seen = request.headers.get("last-event-id", "")
+    current = stream.current[0]
+    if current.terminal and last_seen.isdigit() and int(last_seen) >= current.seq:
+        # The client already has the final event: 204 tells EventSource to stop reconnecting.
+        stream.close()
+        return Response(status_code=204)
+    return sse_response(_as_sse(stream))
+
+
+async def all_events(request: Request) -> Response:
+    state = app_state(request)
+    job_ids = request.query_params.getlist("job_id") or None
+    if job_ids is not None:
+        malformed = [job_id for job_id in job_ids if not is_job_id(job_id)]
+        if malformed:
+            raise InvalidInput(
+                f"{malformed[0][:64]!r} is not a job id.",
+                details=[{"field": "job_id", "message": "not a job id"}],
+            )
+    return sse_response(_as_sse(await _open(state, job_ids)))
+
+
+async def job_websocket(websocket: WebSocket) -> None:
+    state = app_state(websocket)
+    try:
+        stream = await _open(state, [websocket.path_params["job_id"]])
+    except NotFound as exc:
+        await websocket.accept()
+        await websocket.close(code=4404, reason=exc.message[:120])
+        return
+    await websocket.accept()
+    close_code = 1000
+    try:
+        async for event in stream.events():
+            await websocket.send_text(event.json)
+            if event.restarting:
+                close_code = 1012  # service restart: reconnect
+        await websocket.close(code=close_code)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        stream.close()
+
+
+routes = [
+    Route("/api/jobs/{job_id}/events", job_events, methods=["GET"]),
+    Route("/api/events", all_events, methods=["GET"]),
+    WebSocketRoute("/api/jobs/{job_id}/ws", job_websocket),
+]
