@@ -22,6 +22,7 @@ from webapp.jobs.runner import JobRunner
 from webapp.jobs.service import JobService
 from webapp.jobs.sqlite import SQLiteStore
 from webapp.jobs.tracker import JobTracker
+from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
@@ -83,11 +84,26 @@ def create_app(
                     max_queued=settings.max_queued,
                 )
                 logger.info("Serving with database %s", settings.database)
-                watcher = asyncio.create_task(watch_server_exit(_restarting))
+                loop_lag = LoopLagMonitor()
+                watchers = [
+                    asyncio.create_task(watch_server_exit(_restarting)),
+                    asyncio.create_task(loop_lag.run()),
+                ]
                 try:
-                    yield {"app": AppState(settings, store, hub, tracker, runner, service)}
+                    yield {
+                        "app": AppState(
+                            settings=settings,
+                            store=store,
+                            hub=hub,
+                            tracker=tracker,
+                            runner=runner,
+                            service=service,
+                            loop_lag=loop_lag,
+                        )
+                    }
                 finally:
-                    watcher.cancel()
+                    for watcher in watchers:
+                        watcher.cancel()
                     _restarting()
         finally:
             await store.close()

@@ -180,3 +180,7 @@ class HealthResponse(BaseModel):
     store: str = Field(description="'ok', or why the store cannot be used")
     active_jobs: int
     queued_jobs: int
+    subscribers: int = Field(description="Open live-event subscriptions")
+    loop_lag_ms: dict[str, float] = Field(
+        description="Event-loop lag over the last minute: p50, p99, max (ms) and samples"
+    )

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from webapp.jobs.service import JobService
     from webapp.jobs.store import Store
     from webapp.jobs.tracker import JobTracker
+    from webapp.loop_lag import LoopLagMonitor
     from webapp.settings import Settings
 
 
@@ -24,6 +25,7 @@ class AppState:
     tracker: JobTracker
     runner: JobRunner
     service: JobService
+    loop_lag: LoopLagMonitor
 
 
 def app_state(connection: HTTPConnection) -> AppState:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Literal
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -12,7 +13,7 @@ from starlette.routing import Route
 from webapp.jobs.store import StoreError
 from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse
 from webapp.routes.body import read_model
-from webapp.state import app_state
+from webapp.state import AppState, app_state
 
 logger = logging.getLogger(__name__)
 
@@ -56,17 +57,18 @@ async def health(request: Request) -> Response:
         await state.store.ping()
     except StoreError as exc:
         logger.warning("Health check failed: %s", exc)
-        return json_response(
-            HealthResponse(status="unavailable", store=str(exc), active_jobs=0, queued_jobs=0),
-            503,
-        )
-    return json_response(
-        HealthResponse(
-            status="ok",
-            store="ok",
-            active_jobs=state.tracker.active_count,
-            queued_jobs=state.tracker.pending_count,
-        )
+        return json_response(_health(state, "unavailable", str(exc)), 503)
+    return json_response(_health(state, "ok", "ok"))
+
+
+def _health(state: AppState, status: Literal["ok", "unavailable"], store: str) -> HealthResponse:
+    return HealthResponse(
+        status=status,
+        store=store,
+        active_jobs=state.tracker.active_count,
+        queued_jobs=state.tracker.pending_count,
+        subscribers=state.hub.subscribers,
+        loop_lag_ms=state.loop_lag.summary_ms(),
     )
 
 
