@@ -49,8 +49,8 @@ class FakeClock:
         finally:
             self._sleepers.remove(entry)
 
-    def sleeping(self, shorter_than: float = 30.0) -> int:
-        """How many tasks sleep for less than `shorter_than` s (the sweeper sleeps longer)."""
+    def sleeping(self, shorter_than: float = 10.0) -> int:
+        """How many tasks sleep for less than `shorter_than` s (sweeper and pings sleep longer)."""
         limit = self._now + timedelta(seconds=shorter_than)
         return sum(
             1 for deadline, future in self._sleepers if not future.done() and deadline < limit

@@ -94,7 +94,7 @@ async def test_body_over_limit_without_content_length_is_413(run_app: RunApp) ->
         "/api/report/not-a-uuid",
         "/api/report/00000000-0000-4000-8000-000000000000",
         "/api/status/%3Cscript%3E",
-        "/no/such/page",
+        "/api/no/such/route",
     ],
 )
 async def test_unknown_or_malformed_ids_are_404_in_the_error_shape(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import RunApp
-
 from webapp.jobs.hub import Hub, JobEvent
 from webapp.models import JobStatus, Phase
+
+from conftest import RunApp
 
 
 def _event(

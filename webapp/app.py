@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
 
 from webapp.clock import Clock, SystemClock
 from webapp.errors import AppError, MethodNotAllowed, NotFound
@@ -26,12 +30,17 @@ from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
-from webapp.routes import api, streams
+from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
+from webapp.templating import make_templates
 
 logger = logging.getLogger(__name__)
+
+GIL_SWITCH_SECONDS = 0.001
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(
@@ -49,6 +58,7 @@ def create_app(
     adapter = adapter if adapter is not None else DemoAdapter(clock, settings.demo_delay_seconds)
     hub = hub if hub is not None else Hub()
     document = openapi_document()
+    templates = make_templates(PROJECT_ROOT / "templates")
 
     def _restarting() -> None:
         if hub.closing is None:
@@ -56,6 +66,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        # SQLite runs in worker threads that hand each result back through the GIL. While the loop
+        # fans an event out to thousands of streams, the default 5 ms switch interval makes every
+        # hand-off wait up to 5 ms (a commit takes several), delaying the job's next state.
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
         store = SQLiteStore(settings.database)
         await store.open()
         try:
@@ -88,6 +102,7 @@ def create_app(
                 watchers = [
                     asyncio.create_task(watch_server_exit(_restarting)),
                     asyncio.create_task(loop_lag.run()),
+                    asyncio.create_task(_keep_alive(hub, clock, settings.stream_ping_seconds)),
                 ]
                 try:
                     yield {
@@ -99,6 +114,7 @@ def create_app(
                             runner=runner,
                             service=service,
                             loop_lag=loop_lag,
+                            templates=templates,
                         )
                     }
                 finally:
@@ -112,43 +128,80 @@ def create_app(
         return JSONResponse(document)
 
     return Starlette(
-        routes=[*api.routes, *streams.routes, Route("/openapi.json", openapi, methods=["GET"])],
+        routes=[
+            *api.routes,
+            *streams.routes,
+            Route("/openapi.json", openapi, methods=["GET"]),
+            # Before the pages: /jobs/stream must not be taken for a job id.
+            *page_streams.routes,
+            *pages.routes,
+            Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
+        ],
         lifespan=lifespan,
-        exception_handlers={
-            AppError: _app_error,
-            HTTPException: _http_error,
-            Exception: _unexpected_error,
-        },
+        exception_handlers=_error_handlers(templates),
     )
 
 
-async def _app_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, AppError)
-    return JSONResponse(exc.body(), status_code=exc.status_code, headers=exc.headers)
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+_API_PREFIXES = ("/api/", "/health", "/openapi.json")
+_ERROR_TITLES = {
+    400: "That request did not work",
+    404: "Not found",
+    405: "Not allowed here",
+    409: "Not possible yet",
+    413: "Too much data",
+    415: "Unsupported format",
+    422: "Check what you entered",
+    503: "Busy right now",
+}
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
-    """Starlette's own 404/405 answers, in the app's error shape."""
-    assert isinstance(exc, HTTPException)
-    error: AppError
-    if exc.status_code == 404:
-        error = NotFound(f"Nothing at {request.url.path}.")
-    elif exc.status_code == 405:
-        error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
-    else:
-        error = AppError(str(exc.detail))
-        error.status_code = exc.status_code
-        error.code = "http_error"
-    return JSONResponse(error.body(), status_code=exc.status_code, headers=exc.headers)
+async def _keep_alive(hub: Hub, clock: Clock, seconds: float) -> None:
+    """One timer for every live stream: each tick makes every stream send a ping."""
+    while True:
+        await clock.sleep(seconds)
+        hub.tick()
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> Response:
-    logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    body = {
-        "error": {
-            "code": "internal_error",
-            "message": "Something went wrong on our side. Try again in a moment.",
-            "details": None,
+def _error_handlers(templates: Jinja2Templates) -> dict[Any, ErrorHandler]:
+    """One handler per exception type; each answers the API in JSON and a browser in HTML."""
+
+    def render(request: Request, error: AppError, headers: Mapping[str, str] | None) -> Response:
+        if request.url.path.startswith(_API_PREFIXES):
+            return JSONResponse(error.body(), status_code=error.status_code, headers=headers)
+        context = {
+            "status_code": error.status_code,
+            "title": _ERROR_TITLES.get(error.status_code, "Something went wrong"),
+            "message": error.message,
         }
-    }
-    return JSONResponse(body, status_code=500)
+        return templates.TemplateResponse(
+            request, "error.html", context, status_code=error.status_code, headers=headers
+        )
+
+    async def app_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, AppError)
+        return render(request, exc, exc.headers)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Starlette's own 404/405 answers, in the app's error shape."""
+        assert isinstance(exc, HTTPException)
+        error: AppError
+        if exc.status_code == 404:
+            error = NotFound(f"Nothing at {request.url.path}.")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}.")
+        else:
+            error = AppError(str(exc.detail))
+            error.status_code = exc.status_code
+            error.code = "http_error"
+        return render(request, error, exc.headers)
+
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        error = AppError("Something went wrong on our side. Try again in a moment.")
+        error.status_code = 500
+        error.code = "internal_error"
+        return render(request, error, None)
+
+    return {AppError: app_error, HTTPException: http_error, Exception: unexpected_error}

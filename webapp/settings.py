@@ -28,6 +28,7 @@ class Settings:
     demo_delay_seconds: float = 3.0
     source: Source = "auto"
     max_body_bytes: int = 16 * 1024
+    stream_ping_seconds: float = 15.0
     log_level: str = "INFO"
 
     @classmethod
@@ -57,8 +58,9 @@ class Settings:
         for name in non_negative:
             if getattr(self, name) < 0:
                 raise SettingsError(f"WEBAPP_{name.upper()} must not be negative")
-        if self.sweep_interval_seconds <= 0:
-            raise SettingsError("WEBAPP_SWEEP_INTERVAL_SECONDS must be greater than 0")
+        for name in ("sweep_interval_seconds", "stream_ping_seconds"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"WEBAPP_{name.upper()} must be greater than 0")
         if self.source not in ("auto", "demo"):
             raise SettingsError("WEBAPP_SOURCE must be 'auto' or 'demo'")
 

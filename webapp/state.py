@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, cast
 from starlette.requests import HTTPConnection
 
 if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
     from webapp.jobs.hub import Hub
     from webapp.jobs.runner import JobRunner
     from webapp.jobs.service import JobService
@@ -26,6 +28,7 @@ class AppState:
     runner: JobRunner
     service: JobService
     loop_lag: LoopLagMonitor
+    templates: Jinja2Templates
 
 
 def app_state(connection: HTTPConnection) -> AppState:

@@ -132,16 +132,15 @@ class JobRunner:
     async def _attempt(self, job: Job) -> float | None:
         """Run one attempt: the job's error boundary. Returns the delay before a retry."""
         try:
-            job = await self._tracker.transition(
-                job, status=JobStatus.PROCESSING, message="Starting the analysis"
-            )
 
             async def progress(phase: Phase, fraction: float, message: str) -> None:
+                # The first report of progress also marks the job processing: one event,
+                # not "started" and "fetching" a millisecond apart.
                 nonlocal job
                 low, high = PHASE_BANDS[phase]
                 percent = low + int(max(0.0, min(1.0, fraction)) * (high - low))
                 job = await self._tracker.transition(
-                    job, phase=phase, percent=percent, message=message
+                    job, status=JobStatus.PROCESSING, phase=phase, percent=percent, message=message
                 )
 
             history = await self._store.snapshots(job.platform, job.handle)

@@ -24,6 +24,12 @@ class JobStream:
     async def events(self) -> AsyncIterator[JobEvent]:
         """Current states, then changes (newest per job). Ends when every watched job has ended
         (for a stream of named jobs), or with a `restarting` event when the server shuts down."""
+        async for item in self.events_and_ticks():
+            if item is not None:
+                yield item
+
+    async def events_and_ticks(self) -> AsyncIterator[JobEvent | None]:
+        """`events()`, plus None at each of the hub's keep-alive ticks (time for a ping)."""
         last_seq: dict[str, int] = {}
         open_jobs: set[str] = set()
         latest: JobEvent | None = None
@@ -37,7 +43,10 @@ class JobStream:
             if self._until_all_end and not open_jobs:
                 return
             while self._subscription.closing is None:
-                for event in await self._subscription.next_events():
+                batch = await self._subscription.next_events()
+                if not batch and self._subscription.closing is None:
+                    yield None
+                for event in batch:
                     if event.seq <= last_seq.get(event.job_id, 0):
                         continue  # already sent as the current state
                     last_seq[event.job_id] = event.seq

@@ -17,6 +17,7 @@ from webapp.models import Phase, ReportResponse, Snapshot
 from webapp.pipeline.analysis import analyse
 from webapp.pipeline.finalizing import build_report, snapshot_of
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
+from webapp.pipeline.scraping.result import ScrapeResult
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,13 @@ PhaseProgress = Callable[[Phase, float, str], Awaitable[None]]
 class PipelineOutput:
     report: ReportResponse
     snapshot: Snapshot
+
+
+def analysing_message(result: ScrapeResult) -> str:
+    return (
+        f"Analysing {len(result.posts)} posts, {len(result.comments)} comments "
+        f"and {len(result.follower_sample)} sampled followers"
+    )
 
 
 async def run_pipeline(
@@ -45,7 +53,7 @@ async def run_pipeline(
 
     result = await adapter.fetch(request, scraping)
 
-    await progress(Phase.ANALYSIS, 0.0, f"Analysing {len(result.posts)} posts")
+    await progress(Phase.ANALYSIS, 0.0, analysing_message(result))
     # Analysis is CPU work; a thread keeps the event loop free for streams and other jobs.
     metrics = await asyncio.to_thread(analyse, result, history, clock.now())
 

@@ -8,10 +8,7 @@ themselves (the `retry:` hint) and get the current state again.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
-import anyio
-from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
@@ -20,42 +17,16 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from webapp.errors import InvalidInput, NotFound
 from webapp.jobs.job import is_job_id
 from webapp.jobs.stream import JobStream, open_stream
+from webapp.routes.event_stream import EventStreamResponse
 from webapp.state import AppState, app_state
 
 logger = logging.getLogger(__name__)
-
-PING_SECONDS = 15
-RETRY_MILLISECONDS = 2000
-# How long a stream may take to send its goodbye after the server starts shutting down.
-SHUTDOWN_GRACE_SECONDS = 2.0
 
 
 async def _open(state: AppState, job_ids: list[str] | None) -> JobStream:
     return await open_stream(
         hub=state.hub, tracker=state.tracker, service=state.service, job_ids=job_ids
     )
-
-
-def sse_response(items: AsyncIterator[ServerSentEvent]) -> EventSourceResponse:
-    return EventSourceResponse(
-        items,
-        ping=PING_SECONDS,
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-        shutdown_event=anyio.Event(),
-        shutdown_grace_period=SHUTDOWN_GRACE_SECONDS,
-    )
-
-
-async def _as_sse(stream: JobStream) -> AsyncIterator[ServerSentEvent]:
-    first = True
-    async for event in stream.events():
-        yield ServerSentEvent(
-            data=event.json,
-            event=event.kind,
-            id=str(event.seq),
-            retry=RETRY_MILLISECONDS if first else None,
-        )
-        first = False
 
 
 async def job_events(request: Request) -> Response:
@@ -68,7 +39,7 @@ async def job_events(request: Request) -> Response:
         # The client already has the final event: 204 tells EventSource to stop reconnecting.
         stream.close()
         return Response(status_code=204)
-    return sse_response(_as_sse(stream))
+    return EventStreamResponse(stream)  # type: ignore[return-value]
 
 
 async def all_events(request: Request) -> Response:
@@ -81,7 +52,7 @@ async def all_events(request: Request) -> Response:
                 f"{malformed[0][:64]!r} is not a job id.",
                 details=[{"field": "job_id", "message": "not a job id"}],
             )
-    return sse_response(_as_sse(await _open(state, job_ids)))
+    return EventStreamResponse(await _open(state, job_ids))  # type: ignore[return-value]
 
 
 async def job_websocket(websocket: WebSocket) -> None:

@@ -1,0 +1,102 @@
+"""The pages' live streams: the same job streams as the API's, sent as HTML fragments.
+
+A job page gets its progress block and message on every change, the report when it is ready,
+then `END_EVENT`, on which the page closes its EventSource. The recent-jobs page gets one row
+per change (event `job-<id>`) and `END_EVENT` once every job it follows has ended. On shutdown
+they send no end event, so the browser reconnects by itself and gets the current state again.
+"""
+
+from __future__ import annotations
+
+from markupsafe import escape
+from sse_starlette import ServerSentEvent
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from webapp.errors import AppError, InvalidInput, NotFound
+from webapp.jobs.hub import JobEvent
+from webapp.jobs.job import Job, is_job_id
+from webapp.jobs.stream import open_stream
+from webapp.models import JobStatus
+from webapp.routes.event_stream import EventStreamResponse
+from webapp.routes.job_view import JobView
+from webapp.routes.pages import RECENT_JOBS, fragment, load_report, report_is_demo
+from webapp.state import AppState, app_state
+from webapp.templating import END_EVENT
+
+_END = ServerSentEvent(data="done", event=END_EVENT).encode()
+
+
+def _frame(event: str, data: str) -> bytes:
+    return ServerSentEvent(data=data, event=event).encode()
+
+
+async def job_stream(request: Request) -> Response:
+    state = app_state(request)
+    job = await state.service.job(request.path_params["job_id"])
+    stream = await open_stream(
+        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=[job.id]
+    )
+
+    async def render(event: JobEvent) -> bytes:
+        return await _job_page_frames(state, job, event)
+
+    return EventStreamResponse(stream, render)  # type: ignore[return-value]
+
+
+async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
+    if event.restarting:
+        return _frame("message", "The server is restarting; this page reconnects by itself.")
+    view = JobView(job, event)
+    frames = [
+        _frame("progress", fragment(state, "_progress.html", view=view)),
+        _frame("message", fragment(state, "_message.html", view=view)),
+    ]
+    if event.status is JobStatus.COMPLETED:
+        try:
+            report = await load_report(state, job.id)
+        except AppError as exc:  # expired between the event and the read
+            frames.append(_frame("message", str(escape(exc.message))))
+        else:
+            frames.append(_frame("report", fragment(state, "_report.html", report=report)))
+    if event.terminal:
+        frames.append(_END)
+    return b"".join(frames)
+
+
+async def jobs_stream(request: Request) -> Response:
+    state = app_state(request)
+    job_ids = request.query_params.getlist("job_id")
+    if len(job_ids) > RECENT_JOBS or not all(is_job_id(job_id) for job_id in job_ids):
+        raise InvalidInput(f"Give up to {RECENT_JOBS} job ids.")
+    jobs: dict[str, Job] = {}
+    for job_id in dict.fromkeys(job_ids):
+        try:
+            jobs[job_id] = await state.service.job(job_id)
+        except NotFound:
+            continue  # expired since the page was rendered: its row simply stops updating
+    if not jobs:
+        return Response(_END, media_type="text/event-stream")
+    stream = await open_stream(
+        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=list(jobs)
+    )
+    following = {event.job_id for event in stream.current if not event.terminal}
+
+    async def render(event: JobEvent) -> bytes:
+        if event.restarting:
+            return b""  # no end event: the browser reconnects and gets the rows again
+        is_demo = await report_is_demo(state, event.job_id, event.status)
+        view = JobView(jobs[event.job_id], event, is_demo)
+        row = _frame(f"job-{event.job_id}", fragment(state, "_job_row.html", view=view))
+        if event.terminal:
+            following.discard(event.job_id)
+        return row + (_END if not following else b"")
+
+    return EventStreamResponse(stream, render)  # type: ignore[return-value]
+
+
+routes = [
+    Route("/jobs/stream", jobs_stream, methods=["GET"]),
+    Route("/jobs/{job_id}/stream", job_stream, methods=["GET"]),
+]

@@ -1,0 +1,177 @@
+"""The browser pages: the analysis form, a job's live page, recent jobs and the report permalink.
+
+Pages include the same fragments (`_form.html`, `_progress.html`, `_message.html`,
+`_report.html`, `_job_row.html`) that the HTML event streams send, so a live swap and a reload
+render identical markup. The live streams are in page_streams.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from webapp.errors import (
+    AppError,
+    JobFailed,
+    JobNotFinished,
+)
+from webapp.models import JobStatus, Platform, ReportResponse
+from webapp.routes.forms import AnalyzeForm, read_form
+from webapp.routes.job_view import view_of
+from webapp.state import AppState, app_state
+
+logger = logging.getLogger(__name__)
+
+RECENT_JOBS = 50
+VARY = {"Vary": "HX-Request"}
+
+
+# --- rendering helpers ---------------------------------------------------------------------------
+
+
+def _is_htmx(request: Request) -> bool:
+    # Only htmx's own requests carry it: base.html turns it off for history restores.
+    return request.headers.get("hx-request") == "true"
+
+
+def _page(
+    request: Request,
+    name: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    templates = app_state(request).templates
+    return templates.TemplateResponse(
+        request, name, context, status_code=status_code, headers=headers
+    )
+
+
+def fragment(state: AppState, name: str, **context: Any) -> str:
+    return state.templates.get_template(name).render(context)
+
+
+async def load_report(state: AppState, job_id: str) -> ReportResponse:
+    return ReportResponse.model_validate_json(await state.service.report_json(job_id))
+
+
+async def report_is_demo(state: AppState, job_id: str, status: JobStatus) -> bool | None:
+    """Whether a job's figures are demo data; known only once its report exists."""
+    if status is not JobStatus.COMPLETED:
+        return None
+    body = await state.store.get_report(job_id)
+    return None if body is None else ReportResponse.model_validate_json(body).is_demo
+
+
+# --- the form ------------------------------------------------------------------------------------
+
+
+async def form_page(request: Request) -> Response:
+    # The failure page links back here with the account filled in.
+    handle = request.query_params.get("handle", "")[:2048]
+    platform = request.query_params.get("platform", "")
+    if platform not in {p.value for p in Platform}:
+        platform = Platform.INSTAGRAM.value
+    form = AnalyzeForm(handle=handle, platform=platform)
+    return _page(request, "index.html", {"form": form, "nav": "new"})
+
+
+async def submit(request: Request) -> Response:
+    state = app_state(request)
+    form = AnalyzeForm()
+    try:
+        form = AnalyzeForm.from_form(await read_form(request, state.settings.max_body_bytes))
+        submission = await state.service.submit(form.to_request())
+    except AppError as exc:
+        # Every error here has a message a marketer can act on: show it next to what they typed.
+        form = form.with_error(exc)
+        headers = {**exc.headers, **VARY}
+        if _is_htmx(request):
+            return _page(
+                request, "_form.html", {"form": form}, status_code=exc.status_code, headers=headers
+            )
+        return _page(
+            request,
+            "index.html",
+            {"form": form, "nav": "new"},
+            status_code=exc.status_code,
+            headers=headers,
+        )
+    url = f"/jobs/{submission.job.id}"
+    if submission.deduplicated:
+        url += "?existing=1"
+    if _is_htmx(request):
+        # A redirect would be followed inside the XHR; ask htmx to navigate instead.
+        return Response(status_code=200, headers={"HX-Redirect": url, **VARY})
+    return RedirectResponse(url, status_code=303, headers=VARY)
+
+
+# --- a job -------------------------------------------------------------------------------------
+
+
+async def job_page(request: Request) -> Response:
+    state = app_state(request)
+    job = await state.service.job(request.path_params["job_id"])
+    report = await load_report(state, job.id) if job.status is JobStatus.COMPLETED else None
+    view = view_of(job, is_demo=report.is_demo if report else None)
+    return _page(
+        request,
+        "job.html",
+        {
+            "view": view,
+            "report": report,
+            "existing": request.query_params.get("existing") == "1",
+            "stream_url": f"/jobs/{job.id}/stream",
+        },
+    )
+
+
+# --- recent jobs -------------------------------------------------------------------------------
+
+
+async def jobs_page(request: Request) -> Response:
+    state = app_state(request)
+    jobs = await state.store.recent_jobs(RECENT_JOBS)
+    views = [view_of(job, is_demo=await report_is_demo(state, job.id, job.status)) for job in jobs]
+    unfinished = [view.id for view in views if not view.finished]
+    stream_url = "/jobs/stream?" + urlencode([("job_id", i) for i in unfinished])
+    return _page(
+        request,
+        "jobs.html",
+        {"views": views, "stream_url": stream_url if unfinished else None, "nav": "jobs"},
+    )
+
+
+# --- the report permalink ------------------------------------------------------------------------
+
+
+async def report_page(request: Request) -> Response:
+    state = app_state(request)
+    job = await state.service.job(request.path_params["job_id"])
+    try:
+        report = await load_report(state, job.id)
+    except (JobNotFinished, JobFailed) as exc:
+        return _page(
+            request,
+            "report_unavailable.html",
+            {"view": view_of(job), "reason": exc.message},
+            status_code=exc.status_code,
+        )
+    view = view_of(job, is_demo=report.is_demo)
+    return _page(request, "report.html", {"view": view, "report": report})
+
+
+routes = [
+    Route("/", form_page, methods=["GET"]),
+    Route("/", submit, methods=["POST"]),
+    Route("/jobs", jobs_page, methods=["GET"]),
+    Route("/jobs/{job_id}", job_page, methods=["GET"]),
+    Route("/reports/{job_id}", report_page, methods=["GET"]),
+]

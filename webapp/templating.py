@@ -1,0 +1,66 @@
+"""Jinja2 templates for the pages and their fragments, and the filters that format for people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+from starlette.templating import Jinja2Templates
+
+from webapp.clock import parse_iso
+from webapp.models import Metric, Platform
+
+# The event after which a live page closes its EventSource, so the browser does not reconnect.
+END_EVENT = "end"
+
+
+def make_templates(directory: Path) -> Jinja2Templates:
+    """Templates with autoescaping always on (whatever the file name) and loud undefined names."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(at=at, number=number, metric_value=metric_value, when=when)
+    env.globals.update(platforms=list(Platform), END_EVENT=END_EVENT)
+    return Jinja2Templates(env=env)
+
+
+# --- formatting for people -------------------------------------------------------------------
+
+
+def number(value: int) -> str:
+    return f"{value:,}"
+
+
+def trimmed(value: float) -> str:
+    """One decimal, without a useless `.0` (2.0 -> "2", 1.46 -> "1.5")."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def metric_value(metric: Metric) -> str:
+    value = metric.value
+    if value is None:
+        return "Not enough data"
+    if metric.unit == "percent":
+        return f"{value:.2f} %"
+    if metric.unit == "ratio":
+        return f"{value:.1f}"
+    if metric.unit == "posts_per_week":
+        return f"{trimmed(value)} posts/week"
+    return "1 day" if trimmed(value) == "1" else f"{trimmed(value)} days"
+
+
+def when(moment: str | datetime) -> str:
+    moment = parse_iso(moment) if isinstance(moment, str) else moment.astimezone(UTC)
+    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+
+
+def at(handle: str, platform: Platform) -> str:
+    # A YouTube channel id is not a handle, so it gets no @.
+    if platform is Platform.YOUTUBE and handle.startswith("UC") and len(handle) == 24:
+        return handle
+    return f"@{handle}"
