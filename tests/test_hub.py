@@ -7,7 +7,7 @@ import asyncio
 from webapp.jobs.hub import Hub, JobEvent
 from webapp.models import JobStatus, Phase
 
-from conftest import RunApp
+from conftest import RunApp, wait_until
 
 
 def _event(
@@ -83,3 +83,19 @@ async def test_unsubscribed_readers_are_forgotten(run_app: RunApp) -> None:
             body = b"".join([chunk async for chunk in response.aiter_bytes()])
         assert b"event: completed" in body
         assert app.hub.subscribers == 0
+
+
+async def test_every_open_stream_gets_a_ping_at_each_keep_alive_tick(run_app: RunApp) -> None:
+    async with run_app(demo_delay_seconds=4.0, stream_ping_seconds=15.0) as app:
+        job_id = await app.submit("quiet.job")
+        reader = asyncio.create_task(app.client.get(f"/api/jobs/{job_id}/events"))
+        await wait_until(lambda: app.hub.subscribers == 1, what="the stream to subscribe")
+        app.clock.advance(15)  # the keep-alive timer's first tick
+        while not reader.done():  # then let the demo job run to its end
+            await wait_until(lambda: app.clock.sleeping() > 0 or reader.done(), what="a step")
+            app.clock.advance(1)
+        body = (await reader).text
+    assert body.startswith("retry: 2000")
+    assert body.count(": ping") == 1
+    assert body.index(": ping") < body.index("event: completed")
+    assert body.rstrip().endswith("}")  # the completed event is the last thing sent
