@@ -206,11 +206,14 @@ async def measure(
     return figures
 
 
-async def ours(count: int, workdir: Path) -> dict[str, float]:
-    with serving(workdir / f"fanout{count}.db", WEBAPP_DEMO_DELAY_SECONDS="3") as port:
+async def ours(count: int, workdir: Path, run: int) -> dict[str, float]:
+    # A fresh database and account each run: a repeated account would be answered from its
+    # recent report (deduplicated) and broadcast nothing.
+    database = workdir / f"fanout-{count}-{run}.db"
+    with serving(database, WEBAPP_DEMO_DELAY_SECONDS="3") as port:
 
         async def trigger() -> None:
-            http_json(port, "/api/analyze", {"handle": f"fanout.{count}"})
+            http_json(port, "/api/analyze", {"handle": f"fanout.{count}.{run}"})
 
         return await measure("ours", port, _pid_on(port), "/api/events", count, trigger)
 
@@ -224,6 +227,19 @@ async def naive(count: int) -> dict[str, float]:
                 await asyncio.sleep(0.75 if step < 4 else 0.001)
 
         return await measure("naive", port, pid, "/events", count, trigger)
+
+
+def _summary(name: str, count: int, runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run with the median p99, plus the range of p99 over all runs."""
+    ordered = sorted(runs, key=lambda figures: figures["p99_ms"])
+    median = dict(ordered[len(ordered) // 2])
+    median["p99_ms_min"], median["p99_ms_max"] = ordered[0]["p99_ms"], ordered[-1]["p99_ms"]
+    print(
+        f"  {name} {count}: median of {len(runs)} runs: {median['kb_per_connection']:.1f} KB/conn, "
+        f"p50 {median['p50_ms']:.0f} ms, p99 {median['p99_ms']:.0f} ms "
+        f"(p99 range {median['p99_ms_min']:.0f}-{median['p99_ms_max']:.0f} ms)"
+    )
+    return median
 
 
 def _pid_on(port: int) -> int:
@@ -256,6 +272,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,5000,10000")
     parser.add_argument("--ours-only", action="store_true", help="skip the baseline and lag")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (median reported)")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -265,9 +282,15 @@ async def main() -> None:
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for count in (int(size) for size in args.sizes.split(",")):
-            if not args.ours_only:
-                results[f"naive_{count}"] = await naive(count)
-            results[f"ours_{count}"] = await ours(count, Path(tmp))
+            # This machine is a shared VM: repeat each size and report the median run.
+            runs: dict[str, list[dict[str, float]]] = {"naive": [], "ours": []}
+            for run in range(args.repeat):
+                if not args.ours_only:
+                    runs["naive"].append(await naive(count))
+                runs["ours"].append(await ours(count, Path(tmp), run))
+            for name, figures in runs.items():
+                if figures:
+                    results[f"{name}_{count}"] = _summary(name, count, figures)
         if not args.ours_only:
             results["loop_lag"] = await loop_lag_with_running_jobs(Path(tmp))
     out = HERE / "results"

@@ -10,7 +10,7 @@ from collections import deque
 class LoopLagMonitor:
     """Samples lag every `interval` seconds and keeps the last `window` samples."""
 
-    def __init__(self, *, interval: float = 0.05, window: int = 1200) -> None:
+    def __init__(self, *, interval: float = 0.01, window: int = 6000) -> None:
         self.interval = interval
         self._samples: deque[float] = deque(maxlen=window)
 

@@ -12,7 +12,8 @@ from webapp.jobs.tracker import JobTracker, event_of
 
 
 class JobStream:
-    """Events of some jobs. Open it with `open_stream`; it closes itself when iteration ends."""
+    """Events of some jobs. Open it with `open_stream`; close it when done (iterating
+    `events()` to the end closes it)."""
 
     def __init__(
         self, subscription: Subscription, current: Sequence[JobEvent], *, until_all_end: bool
@@ -20,44 +21,54 @@ class JobStream:
         self._subscription = subscription
         self.current = list(current)
         self._until_all_end = until_all_end
+        self._unsent: list[JobEvent] | None = self.current
+        self._last_seq: dict[str, int] = {}
+        self._open_jobs: set[str] = set()
+        self._latest: JobEvent | None = None
+        self._ended = False
+
+    async def next_batch(self) -> list[JobEvent] | None:
+        """The next events to send, oldest change first: the current states first, then the
+        changes newer than what was sent (newest per job). None means a keep-alive tick with
+        nothing new. An empty list means the stream has ended: every watched job ended (for a
+        stream of named jobs), or the server is shutting down (after a `restarting` event)."""
+        if self._ended:
+            return []
+        if self._unsent is not None:
+            batch, self._unsent = self._unsent, None
+            self._track(batch)
+            if batch or self._ended:
+                return batch
+        while True:
+            if self._subscription.closing is not None:
+                self._ended = True
+                latest = self._latest
+                return [latest.as_restarting(self._subscription.closing)] if latest else []
+            events = await self._subscription.next_events()
+            if not events and self._subscription.closing is None:
+                return None
+            fresh = [e for e in events if e.seq > self._last_seq.get(e.job_id, 0)]
+            self._track(fresh)
+            if fresh:
+                return fresh
+
+    def _track(self, events: list[JobEvent]) -> None:
+        for event in events:
+            self._last_seq[event.job_id] = event.seq
+            if event.terminal:
+                self._open_jobs.discard(event.job_id)
+            else:
+                self._open_jobs.add(event.job_id)
+            self._latest = event
+        if self._until_all_end and not self._open_jobs:
+            self._ended = True
 
     async def events(self) -> AsyncIterator[JobEvent]:
-        """Current states, then changes (newest per job). Ends when every watched job has ended
-        (for a stream of named jobs), or with a `restarting` event when the server shuts down."""
-        async for item in self.events_and_ticks():
-            if item is not None:
-                yield item
-
-    async def events_and_ticks(self) -> AsyncIterator[JobEvent | None]:
-        """`events()`, plus None at each of the hub's keep-alive ticks (time for a ping)."""
-        last_seq: dict[str, int] = {}
-        open_jobs: set[str] = set()
-        latest: JobEvent | None = None
+        """Every event of `next_batch`, one at a time, until the stream ends; then it closes."""
         try:
-            for event in self.current:
-                last_seq[event.job_id] = event.seq
-                if not event.terminal:
-                    open_jobs.add(event.job_id)
-                latest = event
-                yield event
-            if self._until_all_end and not open_jobs:
-                return
-            while self._subscription.closing is None:
-                batch = await self._subscription.next_events()
-                if not batch and self._subscription.closing is None:
-                    yield None
-                for event in batch:
-                    if event.seq <= last_seq.get(event.job_id, 0):
-                        continue  # already sent as the current state
-                    last_seq[event.job_id] = event.seq
-                    latest = event
-                    if event.terminal:
-                        open_jobs.discard(event.job_id)
+            while (batch := await self.next_batch()) != []:
+                for event in batch or ():
                     yield event
-                if self._until_all_end and not open_jobs:
-                    return
-            if latest is not None:
-                yield latest.as_restarting(self._subscription.closing)
         finally:
             self.close()
 

@@ -45,15 +45,14 @@ async def _client_left(receive: Receive) -> bool:
     return bool(message["type"] == "http.disconnect")
 
 
-async def render_json(event: JobEvent) -> bytes:
-    return event.sse
-
-
 class EventStreamResponse:
+    """Streams a JobStream: each batch of events as one write. Without `render`, the events'
+    own JSON frames (encoded once, shared by every subscriber); with it, what it renders."""
+
     def __init__(
         self,
         stream: JobStream,
-        render: Renderer = render_json,
+        render: Renderer | None = None,
         *,
         extra_headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
@@ -62,16 +61,19 @@ class EventStreamResponse:
         self._headers = _HEADERS + (extra_headers or [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        render = self._render
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self._headers})
             await send({"type": "http.response.body", "body": _RETRY, "more_body": True})
-            async for event in self._stream.events_and_ticks():
-                if event is None:
+            while (batch := await self._stream.next_batch()) != []:
+                if batch is None:  # a keep-alive tick
                     if await _client_left(receive):
                         return
                     chunk = _PING
+                elif render is None:  # JSON events: their frames are encoded once, shared
+                    chunk = b"".join(event.sse for event in batch)
                 else:
-                    chunk = await self._render(event)
+                    chunk = b"".join([await render(event) for event in batch])
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         finally:
             self._stream.close()

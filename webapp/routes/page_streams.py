@@ -32,7 +32,7 @@ def _frame(event: str, data: str) -> bytes:
     return ServerSentEvent(data=data, event=event).encode()
 
 
-async def job_stream(request: Request) -> Response:
+async def job_stream(request: Request) -> Response | EventStreamResponse:
     state = app_state(request)
     job = await state.service.job(request.path_params["job_id"])
     stream = await open_stream(
@@ -42,7 +42,7 @@ async def job_stream(request: Request) -> Response:
     async def render(event: JobEvent) -> bytes:
         return await _job_page_frames(state, job, event)
 
-    return EventStreamResponse(stream, render)  # type: ignore[return-value]
+    return EventStreamResponse(stream, render)
 
 
 async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
@@ -65,7 +65,7 @@ async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
     return b"".join(frames)
 
 
-async def jobs_stream(request: Request) -> Response:
+async def jobs_stream(request: Request) -> Response | EventStreamResponse:
     state = app_state(request)
     job_ids = request.query_params.getlist("job_id")
     if len(job_ids) > RECENT_JOBS or not all(is_job_id(job_id) for job_id in job_ids):
@@ -93,7 +93,7 @@ async def jobs_stream(request: Request) -> Response:
             following.discard(event.job_id)
         return row + (_END if not following else b"")
 
-    return EventStreamResponse(stream, render)  # type: ignore[return-value]
+    return EventStreamResponse(stream, render)
 
 
 routes = [

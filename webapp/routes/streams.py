@@ -29,7 +29,7 @@ async def _open(state: AppState, job_ids: list[str] | None) -> JobStream:
     )
 
 
-async def job_events(request: Request) -> Response:
+async def job_events(request: Request) -> Response | EventStreamResponse:
     state = app_state(request)
     job_id = request.path_params["job_id"]
     stream = await _open(state, [job_id])
@@ -39,10 +39,10 @@ async def job_events(request: Request) -> Response:
         # The client already has the final event: 204 tells EventSource to stop reconnecting.
         stream.close()
         return Response(status_code=204)
-    return EventStreamResponse(stream)  # type: ignore[return-value]
+    return EventStreamResponse(stream)
 
 
-async def all_events(request: Request) -> Response:
+async def all_events(request: Request) -> Response | EventStreamResponse:
     state = app_state(request)
     job_ids = request.query_params.getlist("job_id") or None
     if job_ids is not None:
@@ -52,7 +52,7 @@ async def all_events(request: Request) -> Response:
                 f"{malformed[0][:64]!r} is not a job id.",
                 details=[{"field": "job_id", "message": "not a job id"}],
             )
-    return EventStreamResponse(await _open(state, job_ids))  # type: ignore[return-value]
+    return EventStreamResponse(await _open(state, job_ids))
 
 
 async def job_websocket(websocket: WebSocket) -> None:
