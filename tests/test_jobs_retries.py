@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from webapp.jobs.backoff import backoff_delay
+from webapp.backoff import backoff_delay
 from webapp.jobs.job import Job
 from webapp.jobs.sqlite import SQLiteStore
 from webapp.models import JobStatus, Phase, Platform

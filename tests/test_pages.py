@@ -213,6 +213,16 @@ async def test_the_jobs_list_shows_recent_jobs_with_links(run_app: RunApp) -> No
     assert "sse-connect" not in html, "nothing left to follow"
 
 
+async def test_the_jobs_list_leaves_out_expired_jobs(run_app: RunApp) -> None:
+    async with run_app(job_ttl_seconds=600) as app:
+        old = await completed_job(app, "old.creator")
+        app.clock.advance(601)
+        new = await completed_job(app, "new.creator")
+        html = (await app.client.get("/jobs")).text
+    assert f"job-row-{new}" in html
+    assert f"job-row-{old}" not in html, "expired, even before the sweeper deletes it"
+
+
 async def test_the_jobs_list_follows_unfinished_jobs(run_app: RunApp) -> None:
     async with run_app(demo_delay_seconds=5.0) as app:
         job_id = await app.submit("waiting.creator")

@@ -10,8 +10,8 @@ from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any
 
+from webapp.backoff import backoff_delay
 from webapp.clock import Clock
-from webapp.jobs.backoff import backoff_delay
 from webapp.jobs.job import Job
 from webapp.jobs.store import Store
 from webapp.jobs.tracker import JobTracker

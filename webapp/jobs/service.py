@@ -85,6 +85,10 @@ class JobService:
             )
         return job
 
+    async def recent_jobs(self, limit: int) -> list[Job]:
+        """The newest jobs that have not expired, newest first."""
+        return await self._store.recent_jobs(limit, self._clock.now())
+
     async def report_json(self, job_id: str) -> str:
         job = await self.job(job_id)
         if job.status is JobStatus.FAILED:

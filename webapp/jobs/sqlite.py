@@ -224,9 +224,11 @@ class SQLiteStore:
         rows = await self._fetch("SELECT body FROM reports WHERE job_id = ?", (job_id,))
         return str(rows[0][0]) if rows else None
 
-    async def recent_jobs(self, limit: int) -> list[Job]:
+    async def recent_jobs(self, limit: int, now: datetime) -> list[Job]:
         rows = await self._fetch(
-            f"SELECT {_JOB_COLUMNS} FROM jobs ORDER BY created_at DESC LIMIT ?", (limit,)
+            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE expires_at IS NULL OR expires_at > ? "
+            "ORDER BY created_at DESC LIMIT ?",
+            (isoformat(now), limit),
         )
         return [_job_from_row(row) for row in rows]
 

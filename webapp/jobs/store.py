@@ -38,8 +38,8 @@ class Store(Protocol):
 
     async def get_report(self, job_id: str) -> str | None: ...
 
-    async def recent_jobs(self, limit: int) -> list[Job]:
-        """The newest jobs first, whatever their status."""
+    async def recent_jobs(self, limit: int, now: datetime) -> list[Job]:
+        """The newest jobs first, whatever their status, leaving out expired ones."""
         ...
 
     async def unfinished_jobs(self) -> list[Job]:

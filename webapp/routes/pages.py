@@ -138,7 +138,7 @@ async def job_page(request: Request) -> Response:
 
 async def jobs_page(request: Request) -> Response:
     state = app_state(request)
-    jobs = await state.store.recent_jobs(RECENT_JOBS)
+    jobs = await state.service.recent_jobs(RECENT_JOBS)
     views = [view_of(job, is_demo=await report_is_demo(state, job.id, job.status)) for job in jobs]
     unfinished = [view.id for view in views if not view.finished]
     stream_url = "/jobs/stream?" + urlencode([("job_id", i) for i in unfinished])
