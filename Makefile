@@ -56,6 +56,7 @@ test: lint
 bench: test-deps
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/youtube_requests.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

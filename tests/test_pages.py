@@ -336,3 +336,90 @@ async def test_the_html_stream_of_a_failed_job_says_what_to_do(run_app: RunApp) 
         assert "Check that the handle and the platform are right" in html
         assert "step--failed" in html
         assert 'href="/?handle=demo.notfound&amp;platform=instagram"' in html
+
+
+# --- uploads on the form -------------------------------------------------------------------------
+
+POSTS_CSV = (
+    "published_at,likes,comments,views,caption,url\n"
+    "2026-11-20,500,20,,first,\n"
+    "2026-11-22,300,10,5000,second,\n"
+    "2026-11-24,800,40,,third,\n"
+)
+
+
+async def test_the_form_takes_a_file(run_app: RunApp) -> None:
+    async with run_app() as app:
+        html = (await app.client.get("/")).text
+    assert 'enctype="multipart/form-data"' in html
+    assert 'hx-encoding="multipart/form-data"' in html
+    assert '<label class="field__label" for="file">File (JSON or CSV)</label>' in html
+    assert 'id="file" name="file" type="file"' in html
+    assert '<label class="field__label" for="followers">Followers</label>' in html
+    assert 'href="/schemas/scrape-result.json"' in html
+
+
+async def test_a_csv_uploaded_on_the_form_becomes_a_report(run_app: RunApp) -> None:
+    async with run_app() as app:
+        response = await app.client.post(
+            "/",
+            data={"handle": "@Form.Upload", "platform": "instagram", "followers": "10,000"},
+            files={"file": ("posts.csv", POSTS_CSV.encode(), "text/csv")},
+        )
+        assert response.status_code == 303
+        match = JOB_PATH.match(response.headers["location"])
+        assert match is not None
+        job_id = match.group(1)
+        await app.wait_for_status(job_id, "completed")
+        page = await app.client.get(f"/jobs/{job_id}")
+    html = page.text
+    assert "@form.upload" in html
+    assert "badge--demo" not in html
+    assert "Source: upload" in html
+    # (520 + 310 + 840) / 3 posts: rates 5.2, 3.1, 8.4 % of 10,000 -> median 5.20 %.
+    assert 'class="metric__value">5.20 %<' in html
+    assert "comments not included in the upload" in html
+    assert "follower list not available from an upload" in html
+
+
+async def test_a_bad_file_on_the_form_is_explained_next_to_the_file_field(
+    run_app: RunApp,
+) -> None:
+    bad = POSTS_CSV + "2026-11-25,many,1,,x,\n"
+    async with run_app() as app:
+        response = await app.client.post(
+            "/",
+            data={"handle": "form.upload", "platform": "tiktok", "followers": "1200"},
+            files={"file": ("posts.csv", bad.encode(), "text/csv")},
+            headers=HTMX,
+        )
+        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+    assert response.status_code == 422
+    html = response.text
+    assert "<html" not in html
+    error = re.search(r'<p class="field__error" id="file-error">(.*?)</p>', html, re.S)
+    assert error is not None
+    assert "Line 5, column likes: &#39;many&#39; is not a whole number." in error.group(1)
+    assert 'aria-invalid="true" aria-describedby="file-error file-hint"' in html
+    assert 'value="form.upload"' in html
+    assert 'value="1200"' in html
+    assert re.search(r'value="tiktok"\s*checked', html)
+
+
+async def test_without_a_file_the_form_still_needs_a_handle(run_app: RunApp) -> None:
+    async with run_app() as app:
+        # What a browser sends when no file was chosen: an empty file part.
+        response = await app.client.post(
+            "/",
+            data={"handle": "", "platform": "instagram", "followers": ""},
+            files={"file": ("", b"", "application/octet-stream")},
+        )
+        accepted = await app.client.post(
+            "/",
+            data={"handle": "natgeo", "platform": "instagram"},
+            files={"file": ("", b"", "application/octet-stream")},
+        )
+        assert app.rows("SELECT count(*) FROM jobs WHERE has_upload = 0") == [(1,)]
+    assert response.status_code == 422
+    assert re.search(r'id="handle-error">.*Enter a handle', response.text, re.S)
+    assert accepted.status_code == 303

@@ -27,9 +27,13 @@ from webapp.jobs.service import JobService
 from webapp.jobs.sqlite import SQLiteStore
 from webapp.jobs.tracker import JobTracker
 from webapp.loop_lag import LoopLagMonitor
+from webapp.models import Platform
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
+from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
+from webapp.pipeline.scraping.router import PlatformRouter
+from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
@@ -55,7 +59,6 @@ def create_app(
     settings = settings if settings is not None else Settings.from_env()
     clock = clock if clock is not None else SystemClock()
     rng = rng if rng is not None else random.Random()
-    adapter = adapter if adapter is not None else DemoAdapter(clock, settings.demo_delay_seconds)
     hub = hub if hub is not None else Hub()
     document = openapi_document()
     templates = make_templates(PROJECT_ROOT / "templates")
@@ -72,6 +75,10 @@ def create_app(
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
         store = SQLiteStore(settings.database)
         await store.open()
+        http_settings = HttpSettings()
+        http_client = make_client(http_settings)
+        http = HttpClient(http_client, http_settings, sleep=clock.sleep, rng=rng, now=clock.now)
+        scraper = adapter if adapter is not None else _scraper(settings, http, clock)
         try:
             tracker = JobTracker(
                 store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds
@@ -79,7 +86,7 @@ def create_app(
             async with JobRunner(
                 store=store,
                 tracker=tracker,
-                adapter=adapter,
+                adapter=scraper,
                 clock=clock,
                 rng=rng,
                 max_concurrency=settings.max_concurrency,
@@ -122,6 +129,7 @@ def create_app(
                         watcher.cancel()
                     _restarting()
         finally:
+            await http_client.aclose()
             await store.close()
 
     async def openapi(request: Request) -> Response:
@@ -144,7 +152,7 @@ def create_app(
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
-_API_PREFIXES = ("/api/", "/health", "/openapi.json")
+_API_PREFIXES = ("/api/", "/health", "/openapi.json", "/schemas/")
 _ERROR_TITLES = {
     400: "That request did not work",
     404: "Not found",
@@ -155,6 +163,16 @@ _ERROR_TITLES = {
     422: "Check what you entered",
     503: "Busy right now",
 }
+
+
+def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
+    """Each platform's live adapter where its credentials are set, the demo adapter elsewhere
+    (and everywhere with WEBAPP_SOURCE=demo)."""
+    live: dict[Platform, Adapter] = {}
+    if settings.source != "demo" and settings.youtube_api_key:
+        config = YouTubeConfig(api_key=settings.youtube_api_key, api_base=settings.youtube_api_base)
+        live[Platform.YOUTUBE] = YouTubeAdapter(http, config, now=clock.now)
+    return PlatformRouter(live, DemoAdapter(clock, settings.demo_delay_seconds))
 
 
 async def _keep_alive(hub: Hub, clock: Clock, seconds: float) -> None:

@@ -41,6 +41,16 @@ class InvalidHandle(InvalidInput):
     code = "invalid_handle"
 
 
+class InvalidUpload(InvalidInput):
+    """The uploaded file cannot be read; details name the line and column at fault."""
+
+    code = "invalid_upload"
+
+
+class EmptyUpload(InvalidInput):
+    code = "empty_upload"
+
+
 class NotFound(AppError):
     status_code = 404
     code = "not_found"
@@ -69,6 +79,11 @@ class PayloadTooLarge(AppError):
 class UnsupportedMediaType(AppError):
     status_code = 415
     code = "unsupported_media_type"
+
+
+class UnsupportedUpload(AppError):
+    status_code = 415
+    code = "unsupported_upload"
 
 
 class QueueFull(AppError):

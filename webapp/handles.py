@@ -71,6 +71,11 @@ def dedup_key(platform: Platform, handle: str) -> str:
     return f"{platform.value}:{handle}"
 
 
+def upload_dedup_key(platform: Platform, handle: str, digest: str) -> str:
+    """The same uploaded data for the same account; never equal to a scraping job's key."""
+    return f"{dedup_key(platform, handle)}:upload:{digest[:16]}"
+
+
 def _pattern(platform: Platform) -> re.Pattern[str]:
     if platform is Platform.INSTAGRAM:
         return _INSTAGRAM

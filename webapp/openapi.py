@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,6 +17,8 @@ from webapp.models import (
     JobStatusResponse,
     ReportResponse,
 )
+from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.scraping.upload_csv import OPTIONAL, REQUIRED
 
 _REF = "#/components/schemas/{model}"
 
@@ -59,6 +62,51 @@ _SSE_RESPONSE = {
 }
 
 
+SCRAPE_RESULT_SCHEMA_PATH = "/schemas/scrape-result.json"
+
+
+@cache
+def scrape_result_schema_document() -> dict[str, Any]:
+    """The JSON Schema an uploaded ScrapeResult file must match (the upload's own validator)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCRAPE_RESULT_SCHEMA_PATH,
+        **ScrapeResult.model_json_schema(mode="validation"),
+    }
+
+
+_UPLOAD_FORM = {
+    "type": "object",
+    "required": ["file", "platform"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": (
+                "A ScrapeResult JSON file (schema: " + SCRAPE_RESULT_SCHEMA_PATH + ") or a CSV "
+                "of posts with a header row: "
+                + ", ".join(REQUIRED)
+                + " required; "
+                + ", ".join(OPTIONAL)
+                + " optional; other columns are ignored"
+            ),
+        },
+        "platform": {"type": "string", "enum": ["instagram", "tiktok", "youtube"]},
+        "handle": {
+            "type": "string",
+            "maxLength": 2048,
+            "description": "Required for a CSV; for JSON, optional and must match the file's",
+        },
+        "followers": {
+            "type": "string",
+            "pattern": "^[0-9][0-9,]*$",
+            "description": "Follower count; required for a CSV, overrides the file's for JSON",
+        },
+        "refresh": {"type": "string", "description": "Any value: do not reuse a recent report"},
+    },
+}
+
+
 def openapi_document() -> dict[str, Any]:
     _, definitions = models_json_schema(
         [
@@ -69,6 +117,7 @@ def openapi_document() -> dict[str, Any]:
             (HealthResponse, "serialization"),
             (ErrorResponse, "serialization"),
             (JobEventData, "serialization"),
+            (ScrapeResult, "validation"),
         ],
         ref_template=_REF,
     )
@@ -103,6 +152,54 @@ def openapi_document() -> dict[str, Any]:
                         "413": _error("The body is over 16 KiB"),
                         "422": _error("A field is missing, has the wrong type or is invalid"),
                         "503": _error("Too many jobs are queued; retry later", **_RETRY_AFTER),
+                    },
+                }
+            },
+            "/api/analyze/upload": {
+                "post": {
+                    "summary": "Analyse an uploaded export (ScrapeResult JSON or CSV of posts)",
+                    "description": (
+                        "The file is checked before anything is stored: a bad file is a 4xx "
+                        "whose details name the line and column (or field path) at fault. "
+                        "The same data for the same account, while its job runs or within "
+                        "the TTL, returns the existing job with deduplicated=true."
+                    ),
+                    "operationId": "analyze_upload",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"multipart/form-data": {"schema": _UPLOAD_FORM}},
+                    },
+                    "responses": {
+                        "202": _json(AnalyzeAccepted, "Job accepted"),
+                        "200": _json(
+                            AnalyzeAccepted,
+                            "The same upload is running or finished within the TTL; its id "
+                            "is returned with deduplicated=true",
+                        ),
+                        "400": _error("The multipart body cannot be parsed"),
+                        "413": _error("The file is over WEBAPP_MAX_UPLOAD_BYTES (5 MiB)"),
+                        "415": _error(
+                            "The body is not multipart/form-data, or the file is neither "
+                            "JSON nor CSV"
+                        ),
+                        "422": _error(
+                            "A field is missing or invalid, or the file does not match its "
+                            "format (details: line, column, path or value)"
+                        ),
+                        "503": _error("Too many jobs are queued; retry later", **_RETRY_AFTER),
+                    },
+                }
+            },
+            SCRAPE_RESULT_SCHEMA_PATH: {
+                "get": {
+                    "summary": "JSON Schema of the ScrapeResult upload format",
+                    "operationId": "scrape_result_schema",
+                    "responses": {
+                        "200": {
+                            "description": "JSON Schema (draft 2020-12); also in components "
+                            "as ScrapeResult",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
                     },
                 }
             },

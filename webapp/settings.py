@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Literal
 
@@ -27,7 +27,10 @@ class Settings:
     retry_max_seconds: float = 300.0
     demo_delay_seconds: float = 3.0
     source: Source = "auto"
+    youtube_api_key: str = field(default="", repr=False)  # a secret: never in logs
+    youtube_api_base: str = "https://www.googleapis.com/youtube/v3"
     max_body_bytes: int = 16 * 1024
+    max_upload_bytes: int = 5 * 1024 * 1024
     stream_ping_seconds: float = 15.0
     log_level: str = "INFO"
 
@@ -35,17 +38,23 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        for field in fields(cls):
-            raw = env.get(f"WEBAPP_{field.name.upper()}")
+        for setting in fields(cls):
+            raw = env.get(f"WEBAPP_{setting.name.upper()}")
             if raw is None or raw.strip() == "":
                 continue
-            values[field.name] = _parse(field.name, raw.strip(), getattr(cls(), field.name))
+            values[setting.name] = _parse(setting.name, raw.strip(), getattr(cls(), setting.name))
         settings = cls(**values)  # type: ignore[arg-type]
         settings.validate()
         return settings
 
     def validate(self) -> None:
-        positive = ("max_concurrency", "max_queued", "max_attempts", "max_body_bytes")
+        positive = (
+            "max_concurrency",
+            "max_queued",
+            "max_attempts",
+            "max_body_bytes",
+            "max_upload_bytes",
+        )
         for name in positive:
             if getattr(self, name) < 1:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be at least 1")

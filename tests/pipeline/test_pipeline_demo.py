@@ -11,6 +11,7 @@ from webapp.models import Platform
 from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
+from webapp.pipeline.scraping.demo_archetypes import Archetype, archetype_of
 from webapp.pipeline.scraping.result import ScrapeResult
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -54,6 +55,14 @@ async def fetch(
 
 async def sample(platform: Platform, count: int) -> list[ScrapeResult]:
     return [await fetch(f"creator{i}", platform) for i in range(count)]
+
+
+async def authentic_sample(platform: Platform, count: int) -> list[ScrapeResult]:
+    """`count` accounts of the authentic archetype: the calibrated base, without the others."""
+    handles = (f"creator{i}" for i in range(10 * count))
+    chosen = [h for h in handles if archetype_of(platform, h) is Archetype.AUTHENTIC][:count]
+    assert len(chosen) == count
+    return [await fetch(handle, platform) for handle in chosen]
 
 
 def test_demo_adapter_satisfies_the_protocol() -> None:
@@ -166,7 +175,7 @@ def _per_post_engagement(result: ScrapeResult) -> float:
 
 async def test_instagram_engagement_falls_with_follower_tier() -> None:
     tiers: dict[str, list[float]] = {"nano": [], "micro": [], "mid": [], "macro": []}
-    for result in await sample(Platform.INSTAGRAM, 300):
+    for result in await authentic_sample(Platform.INSTAGRAM, 300):
         followers = result.profile.followers
         tier = (
             "nano"
@@ -186,9 +195,9 @@ async def test_instagram_engagement_falls_with_follower_tier() -> None:
 
 
 async def test_tiktok_and_youtube_views_track_followers() -> None:
-    tiktok = await sample(Platform.TIKTOK, 60)
-    youtube = await sample(Platform.YOUTUBE, 60)
-    instagram = await sample(Platform.INSTAGRAM, 60)
+    tiktok = await authentic_sample(Platform.TIKTOK, 60)
+    youtube = await authentic_sample(Platform.YOUTUBE, 60)
+    instagram = await authentic_sample(Platform.INSTAGRAM, 60)
 
     def views_share(result: ScrapeResult) -> float:
         return median((p.views or 0) / result.profile.followers for p in result.posts)
@@ -206,7 +215,7 @@ async def test_tiktok_and_youtube_views_track_followers() -> None:
 @pytest.mark.parametrize("platform", list(Platform))
 async def test_likes_per_comment_is_realistic(platform: Platform) -> None:
     ratios = []
-    for result in await sample(platform, 60):
+    for result in await authentic_sample(platform, 60):
         likes = sum(p.likes or 0 for p in result.posts)
         comments = sum(p.comments or 0 for p in result.posts)
         if comments:
@@ -215,7 +224,7 @@ async def test_likes_per_comment_is_realistic(platform: Platform) -> None:
 
 
 async def test_follower_sample_mixes_genuine_and_fake_accounts() -> None:
-    stubs = [s for r in await sample(Platform.INSTAGRAM, 10) for s in r.follower_sample]
+    stubs = [s for r in await authentic_sample(Platform.INSTAGRAM, 10) for s in r.follower_sample]
     suspicious = [s for s in stubs if s.posts == 0 and (s.following or 0) > 5 * (s.followers or 1)]
     assert 0 < len(suspicious) < len(stubs) / 3
     assert len({s.username for s in stubs}) > len(stubs) / 2

@@ -28,9 +28,19 @@ class Job:
     completed_at: datetime | None = None
     expires_at: datetime | None = None
     error_message: str | None = None
+    # The job replays an uploaded file (stored with it) instead of scraping the platform.
+    has_upload: bool = False
 
     @classmethod
-    def new(cls, *, platform: Platform, handle: str, dedup_key: str, now: datetime) -> Job:
+    def new(
+        cls,
+        *,
+        platform: Platform,
+        handle: str,
+        dedup_key: str,
+        now: datetime,
+        has_upload: bool = False,
+    ) -> Job:
         return cls(
             id=str(uuid.uuid4()),
             platform=platform,
@@ -44,6 +54,7 @@ class Job:
             seq=1,
             created_at=now,
             updated_at=now,
+            has_upload=has_upload,
         )
 
     def copy(self) -> Job:

@@ -19,6 +19,7 @@ from webapp.models import PHASE_BANDS, JobStatus, Phase
 from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.run import run_pipeline
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
+from webapp.pipeline.scraping.upload import UploadAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +150,7 @@ class JobRunner:
                 request=ScrapeRequest(
                     platform=job.platform, handle=job.handle, attempt=job.attempt
                 ),
-                adapter=self._adapter,
+                adapter=await self._adapter_for(job),
                 history=history,
                 clock=self._clock,
                 progress=progress,
@@ -172,6 +173,12 @@ class JobRunner:
             logger.exception("Job %s hit an unexpected error", job.id)
             message = "An unexpected error stopped the analysis"
             return await self._retry_or_fail(job, message, None)
+
+    async def _adapter_for(self, job: Job) -> Adapter:
+        # Read per attempt, not kept in memory: a resumed job finds its file in the store.
+        if job.has_upload:
+            return UploadAdapter(await self._store.get_upload(job.id))
+        return self._adapter
 
     async def _retry_or_fail(
         self, job: Job, message: str, retry_after: float | None

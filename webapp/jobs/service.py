@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from dataclasses import dataclass
 
 from webapp.clock import Clock
 from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
-from webapp.handles import dedup_key, normalise_handle
+from webapp.handles import dedup_key, normalise_handle, upload_dedup_key
 from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.runner import JobRunner
 from webapp.jobs.store import Store
 from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus
+from webapp.models import AnalyzeRequest, JobStatus, Platform
+from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,31 @@ class JobService:
     async def submit(self, request: AnalyzeRequest) -> Submission:
         handle = normalise_handle(request.platform, request.handle)
         key = dedup_key(request.platform, handle)
+        return await self._submit(request.platform, handle, key, refresh=request.refresh)
+
+    async def submit_upload(self, upload: UploadRequest) -> Submission:
+        """Parse the file (a bad one raises before anything is stored), then submit its job."""
+        # A 5 MiB file takes a while to parse; a thread keeps the loop serving streams.
+        result = await asyncio.to_thread(parse_upload, upload)
+        upload_json = result.model_dump_json()
+        # The digest is of the parsed result, not the raw bytes: it also covers the form's
+        # handle and followers, so the same file with another follower count is a new job.
+        digest = hashlib.sha256(upload_json.encode()).hexdigest()
+        handle = result.profile.handle
+        key = upload_dedup_key(upload.platform, handle, digest)
+        return await self._submit(
+            upload.platform, handle, key, refresh=upload.refresh, upload_json=upload_json
+        )
+
+    async def _submit(
+        self,
+        platform: Platform,
+        handle: str,
+        key: str,
+        *,
+        refresh: bool,
+        upload_json: str | None = None,
+    ) -> Submission:
         while (in_flight := self._submitting.get(key)) is not None:
             await asyncio.shield(in_flight)
         # A running job is already a fresh run, so even `refresh` joins it.
@@ -53,7 +80,7 @@ class JobService:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._submitting[key] = done
         try:
-            if not request.refresh:
+            if not refresh:
                 reusable = await self._store.find_reusable(key, self._clock.now())
                 if reusable is not None:
                     return Submission(reusable, deduplicated=True)
@@ -64,9 +91,13 @@ class JobService:
                     headers={"Retry-After": "30"},
                 )
             job = Job.new(
-                platform=request.platform, handle=handle, dedup_key=key, now=self._clock.now()
+                platform=platform,
+                handle=handle,
+                dedup_key=key,
+                now=self._clock.now(),
+                has_upload=upload_json is not None,
             )
-            await self._tracker.track(job)
+            await self._tracker.track(job, upload_json=upload_json)
             self._runner.start(job)
             logger.info("Job %s accepted for %s", job.id, key)
             return Submission(job, deduplicated=False)

@@ -66,20 +66,32 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX snapshots_by_account ON snapshots (platform, handle, taken_at);
     """,
+    # 2: uploaded files. The parsed ScrapeResult lives beside the job and goes with it when the
+    # sweeper deletes the job; the flag on the job row tells the runner to replay it.
+    """
+    ALTER TABLE jobs ADD COLUMN has_upload INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE uploads (
+        job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
 )
 
 _JOB_COLUMNS = (
     "id, platform, handle, dedup_key, status, phase, percent, message, attempt, seq, "
-    "error_message, created_at, updated_at, completed_at, expires_at"
+    "error_message, created_at, updated_at, completed_at, expires_at, has_upload"
 )
+# has_upload is fixed when the job is created, so an update leaves it alone.
 _UPSERT_JOB = (
-    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET status = excluded.status, phase = excluded.phase, "
     "percent = excluded.percent, message = excluded.message, attempt = excluded.attempt, "
     "seq = excluded.seq, error_message = excluded.error_message, "
     "updated_at = excluded.updated_at, completed_at = excluded.completed_at, "
     "expires_at = excluded.expires_at"
 )
+_INSERT_UPLOAD = "INSERT INTO uploads (job_id, body, created_at) VALUES (?, ?, ?)"
 _UPSERT_REPORT = (
     "INSERT INTO reports (job_id, body, created_at) VALUES (?, ?, ?) "
     "ON CONFLICT (job_id) DO UPDATE SET body = excluded.body, created_at = excluded.created_at"
@@ -135,6 +147,14 @@ class SQLiteStore:
 
     async def save_job(self, job: Job) -> None:
         await self._write([(_UPSERT_JOB, _job_row(job))])
+
+    async def create_upload_job(self, job: Job, upload_json: str) -> None:
+        await self._write(
+            [
+                (_UPSERT_JOB, _job_row(job)),
+                (_INSERT_UPLOAD, (job.id, upload_json, isoformat(job.created_at))),
+            ]
+        )
 
     async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> None:
         await self._write(
@@ -222,6 +242,10 @@ class SQLiteStore:
 
     async def get_report(self, job_id: str) -> str | None:
         rows = await self._fetch("SELECT body FROM reports WHERE job_id = ?", (job_id,))
+        return str(rows[0][0]) if rows else None
+
+    async def get_upload(self, job_id: str) -> str | None:
+        rows = await self._fetch("SELECT body FROM uploads WHERE job_id = ?", (job_id,))
         return str(rows[0][0]) if rows else None
 
     async def recent_jobs(self, limit: int, now: datetime) -> list[Job]:
@@ -363,6 +387,7 @@ def _job_row(job: Job) -> tuple[Any, ...]:
         isoformat(job.updated_at),
         isoformat(job.completed_at) if job.completed_at else None,
         isoformat(job.expires_at) if job.expires_at else None,
+        int(job.has_upload),
     )
 
 
@@ -383,6 +408,7 @@ def _job_from_row(row: Sequence[Any]) -> Job:
         updated_at=parse_iso(row[12]),
         completed_at=parse_iso(row[13]) if row[13] else None,
         expires_at=parse_iso(row[14]) if row[14] else None,
+        has_upload=bool(row[15]),
     )
 
 

@@ -26,6 +26,14 @@ class Store(Protocol):
         """Insert or update the job's state row."""
         ...
 
+    async def create_upload_job(self, job: Job, upload_json: str) -> None:
+        """Insert a new job and the ScrapeResult JSON of its uploaded file in one transaction."""
+        ...
+
+    async def get_upload(self, job_id: str) -> str | None:
+        """The ScrapeResult JSON stored with an upload job; deleted along with the job."""
+        ...
+
     async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> None:
         """Write the completed state, its report and the account snapshot in one transaction."""
         ...
@@ -47,7 +55,7 @@ class Store(Protocol):
         ...
 
     async def delete_expired(self, now: datetime) -> list[str]:
-        """Delete finished jobs (and their reports) whose TTL ran out; return their ids."""
+        """Delete finished jobs (their reports and uploads too) whose TTL ran out; return ids."""
         ...
 
     async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:

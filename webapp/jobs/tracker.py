@@ -74,9 +74,12 @@ class JobTracker:
 
     # -- writes -------------------------------------------------------------------------------
 
-    async def track(self, job: Job) -> Job:
-        """Record a new (or recovered) job and announce its current state."""
-        await self._store.save_job(job)
+    async def track(self, job: Job, *, upload_json: str | None = None) -> Job:
+        """Record a new (or recovered) job, with its uploaded data if any, and announce it."""
+        if upload_json is not None:
+            await self._store.create_upload_job(job, upload_json)
+        else:
+            await self._store.save_job(job)
         self._remember(job)
         self._publish(job)
         return job

@@ -1,4 +1,4 @@
-"""The JSON API: submit an analysis, poll its status, fetch its report, check health."""
+"""The JSON API: submit an analysis (or an upload), poll its status, fetch the report, health."""
 
 from __future__ import annotations
 
@@ -7,12 +7,16 @@ from typing import Literal
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from webapp.errors import InvalidInput
+from webapp.jobs.service import Submission
 from webapp.jobs.store import StoreError
 from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse
+from webapp.openapi import scrape_result_schema_document
 from webapp.routes.body import read_model
+from webapp.routes.upload_body import file_bytes, read_upload_form, upload_request
 from webapp.state import AppState, app_state
 
 logger = logging.getLogger(__name__)
@@ -30,13 +34,36 @@ def json_response(model: BaseModel, status_code: int = 200, **headers: str) -> R
 async def analyze(request: Request) -> Response:
     state = app_state(request)
     body = await read_model(request, AnalyzeRequest, limit=state.settings.max_body_bytes)
-    submission = await state.service.submit(body)
+    return _accepted(await state.service.submit(body))
+
+
+def _accepted(submission: Submission) -> Response:
     accepted = AnalyzeAccepted(job_id=submission.job.id, deduplicated=submission.deduplicated)
     return json_response(
         accepted,
         200 if submission.deduplicated else 202,
         Location=f"/api/status/{submission.job.id}",
     )
+
+
+async def analyze_upload(request: Request) -> Response:
+    state = app_state(request)
+    form = await read_upload_form(request, state.settings)
+    try:
+        data = await file_bytes(form, state.settings.max_upload_bytes)
+        if data is None:
+            raise InvalidInput(
+                "Attach the file (field 'file'): a ScrapeResult JSON file or a CSV of posts.",
+                details={"field": "file"},
+            )
+        submission = await state.service.submit_upload(upload_request(form, data))
+    finally:
+        await form.close()
+    return _accepted(submission)
+
+
+async def scrape_result_schema(request: Request) -> Response:
+    return JSONResponse(scrape_result_schema_document())
 
 
 async def status(request: Request) -> Response:
@@ -74,6 +101,8 @@ def _health(state: AppState, status: Literal["ok", "unavailable"], store: str) -
 
 routes = [
     Route("/api/analyze", analyze, methods=["POST"]),
+    Route("/api/analyze/upload", analyze_upload, methods=["POST"]),
+    Route("/schemas/scrape-result.json", scrape_result_schema, methods=["GET"]),
     Route("/api/status/{job_id}", status, methods=["GET"]),
     Route("/api/report/{job_id}", report, methods=["GET"]),
     Route("/health", health, methods=["GET"]),

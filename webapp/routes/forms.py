@@ -18,6 +18,9 @@ from webapp.errors import (
 )
 from webapp.models import AnalyzeRequest, Platform
 
+# Fields an error can be shown next to.
+FIELDS = ("handle", "platform", "file", "followers")
+
 
 @dataclass(frozen=True, slots=True)
 class AnalyzeForm:
@@ -26,16 +29,19 @@ class AnalyzeForm:
     handle: str = ""
     platform: str = Platform.INSTAGRAM.value
     refresh: bool = False
+    followers: str = ""  # only used with a file; kept as typed
     errors: Mapping[str, str] = field(default_factory=dict)
     error: str | None = None  # a problem with no single field (a full queue, say)
 
     @classmethod
     def from_form(cls, data: FormData) -> AnalyzeForm:
         handle, platform = data.get("handle"), data.get("platform")
+        followers = data.get("followers")
         return cls(
             handle=handle if isinstance(handle, str) else "",
             platform=platform if isinstance(platform, str) else Platform.INSTAGRAM.value,
             refresh=data.get("refresh") is not None,
+            followers=followers if isinstance(followers, str) else "",
         )
 
     def to_request(self) -> AnalyzeRequest:
@@ -55,7 +61,7 @@ class AnalyzeForm:
 
     def with_error(self, exc: AppError) -> AnalyzeForm:
         name = field_of(exc)
-        if name in ("handle", "platform"):
+        if name in FIELDS:
             return replace(self, errors={name: exc.message})
         return replace(self, error=exc.message)
 
@@ -66,12 +72,16 @@ def field_of(exc: AppError) -> str | None:
     return "handle" if isinstance(exc, InvalidHandle) else None
 
 
-async def read_form(request: Request, limit: int) -> FormData:
+async def read_form(
+    request: Request, limit: int, *, max_files: int = 0, too_large: str | None = None
+) -> FormData:
     """`request.form()`, refusing bodies over `limit` bytes before parsing them."""
-    too_large = PayloadTooLarge(f"The form is over {limit // 1024} KiB; shorten the handle.")
+    too_large_error = PayloadTooLarge(
+        too_large or f"The form is over {limit // 1024} KiB; shorten the handle."
+    )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
+        raise too_large_error
     received = 0
 
     async def receive() -> Message:
@@ -79,7 +89,7 @@ async def read_form(request: Request, limit: int) -> FormData:
         message = await request.receive()
         received += len(message.get("body", b""))
         if received > limit:
-            raise too_large
+            raise too_large_error
         return message
 
-    return await Request(request.scope, receive).form(max_files=0, max_fields=16)
+    return await Request(request.scope, receive).form(max_files=max_files, max_fields=16)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from webapp.errors import (
 from webapp.models import JobStatus, Platform, ReportResponse
 from webapp.routes.forms import AnalyzeForm, read_form
 from webapp.routes.job_view import view_of
+from webapp.routes.upload_body import file_bytes, is_multipart, read_upload_form, upload_request
 from webapp.state import AppState, app_state
 
 logger = logging.getLogger(__name__)
@@ -86,9 +88,19 @@ async def form_page(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     state = app_state(request)
     form = AnalyzeForm()
+    data: FormData | None = None
     try:
-        form = AnalyzeForm.from_form(await read_form(request, state.settings.max_body_bytes))
-        submission = await state.service.submit(form.to_request())
+        # With a file chosen the browser sends multipart; the upload then replaces scraping.
+        if is_multipart(request):
+            data = await read_upload_form(request, state.settings)
+        else:
+            data = await read_form(request, state.settings.max_body_bytes)
+        form = AnalyzeForm.from_form(data)
+        upload = await file_bytes(data, state.settings.max_upload_bytes)
+        if upload is None:
+            submission = await state.service.submit(form.to_request())
+        else:
+            submission = await state.service.submit_upload(upload_request(data, upload))
     except AppError as exc:
         # Every error here has a message a marketer can act on: show it next to what they typed.
         form = form.with_error(exc)
@@ -104,6 +116,9 @@ async def submit(request: Request) -> Response:
             status_code=exc.status_code,
             headers=headers,
         )
+    finally:
+        if data is not None:
+            await data.close()
     url = f"/jobs/{submission.job.id}"
     if submission.deduplicated:
         url += "?existing=1"

@@ -1,8 +1,12 @@
 """The demo adapter: deterministic synthetic accounts, so the app runs offline.
 
 Every (platform, handle) pair always yields the same account relative to the clock's now (see
-demo_account for the calibration). No platform is contacted, and the result says so in its
+demo_traits for the calibration). No platform is contacted, and the result says so in its
 `source` ("demo") and `coverage`.
+
+Archetypes (demo_archetypes) can be tried by name: `demo.authentic`, `demo.bought`, `demo.pod`,
+`demo.rising`, `demo.dormant` and `demo.brand`; any other handle gets one from a hash of the
+handle, mostly authentic.
 
 Special handles simulate failures, so retries and error pages can be tried by hand and tested:
 

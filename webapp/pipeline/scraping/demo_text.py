@@ -96,3 +96,27 @@ COMMENTS = (
     "Obsessed",
     "Can you share more about this?",
 )
+
+# What engagement pods post: praise that fits any post, so members can answer without looking.
+GENERIC_COMMENTS = (
+    "great post!",
+    "🔥🔥",
+    "love this",
+    "Amazing content 🙌",
+    "So inspiring ✨",
+    "Keep it up 💯",
+    "Nice one!",
+    "👏👏👏",
+    "Awesome!!",
+    "This is everything 😍",
+)
+
+# Promotional caption endings: `{shop}` is the account's own site, `{code}` a discount code.
+PROMOS = (
+    "Shop the collection: {shop}/new",
+    "Use code {code} for 20% off at {shop}",
+    "Link in bio to shop 🛍️",
+    "Free shipping this week only: {shop}/sale",
+    "Save 15% with code {code}",
+)
+PROMO_CODES = ("SPRING20", "WELCOME15", "FREESHIP", "VIP25", "HELLO10")
