@@ -32,7 +32,11 @@ from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
+from webapp.pipeline.scraping.instagram import InstagramGraphAdapter, InstagramGraphConfig
+from webapp.pipeline.scraping.instagram_web import InstagramWebAdapter, InstagramWebConfig
 from webapp.pipeline.scraping.router import PlatformRouter
+from webapp.pipeline.scraping.tiktok_research import TikTokResearchAdapter, TikTokResearchConfig
+from webapp.pipeline.scraping.tiktok_web import TikTokWebAdapter, TikTokWebConfig
 from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
@@ -172,6 +176,26 @@ def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
     if settings.source != "demo" and settings.youtube_api_key:
         config = YouTubeConfig(api_key=settings.youtube_api_key, api_base=settings.youtube_api_base)
         live[Platform.YOUTUBE] = YouTubeAdapter(http, config, now=clock.now)
+    if settings.source != "demo" and settings.instagram_access_token and settings.instagram_user_id:
+        graph = InstagramGraphConfig(
+            access_token=settings.instagram_access_token,
+            user_id=settings.instagram_user_id,
+            graph_base=settings.instagram_graph_base,
+        )
+        live[Platform.INSTAGRAM] = InstagramGraphAdapter(http, graph, now=clock.now)
+    elif settings.source != "demo" and settings.instagram_web:
+        web = InstagramWebConfig(web_base=settings.instagram_web_base)
+        live[Platform.INSTAGRAM] = InstagramWebAdapter(http, web)
+    if settings.source != "demo" and settings.tiktok_client_key and settings.tiktok_client_secret:
+        research = TikTokResearchConfig(
+            client_key=settings.tiktok_client_key,
+            client_secret=settings.tiktok_client_secret,
+            api_base=settings.tiktok_api_base,
+        )
+        live[Platform.TIKTOK] = TikTokResearchAdapter(http, research, now=clock.now)
+    elif settings.source != "demo" and settings.tiktok_web:
+        tiktok_web = TikTokWebConfig(web_base=settings.tiktok_web_base)
+        live[Platform.TIKTOK] = TikTokWebAdapter(http, tiktok_web, now=clock.now)
     return PlatformRouter(live, DemoAdapter(clock, settings.demo_delay_seconds))
 
 

@@ -29,6 +29,16 @@ class Settings:
     source: Source = "auto"
     youtube_api_key: str = field(default="", repr=False)  # a secret: never in logs
     youtube_api_base: str = "https://www.googleapis.com/youtube/v3"
+    instagram_access_token: str = field(default="", repr=False)  # a secret: never in logs
+    instagram_user_id: str = ""
+    instagram_graph_base: str = "https://graph.facebook.com/v21.0"
+    instagram_web: bool = False  # the token-less public profile reader is opt-in: best effort
+    instagram_web_base: str = "https://www.instagram.com"
+    tiktok_client_key: str = ""
+    tiktok_client_secret: str = field(default="", repr=False)  # a secret: never in logs
+    tiktok_api_base: str = "https://open.tiktokapis.com"
+    tiktok_web: bool = False  # the public-page reader is opt-in: best effort
+    tiktok_web_base: str = "https://www.tiktok.com"
     max_body_bytes: int = 16 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
     stream_ping_seconds: float = 15.0

@@ -47,6 +47,7 @@ class FakePlatform:
     plans: dict[str, list[Planned]] = field(default_factory=dict)
     received: list[str] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    bodies: list[bytes] = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
     gate: asyncio.Event = field(default_factory=asyncio.Event)
@@ -64,6 +65,7 @@ class FakePlatform:
         path = request.url.path
         self.received.append(path)
         self.requests.append(request)
+        self.bodies.append(await request.body())
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
@@ -86,7 +88,8 @@ class FakePlatform:
 @pytest.fixture
 async def platform() -> AsyncIterator[FakePlatform]:
     fake = FakePlatform()
-    async with serving(Starlette(routes=[Route("/{path:path}", fake.handle)])) as base_url:
+    routes = [Route("/{path:path}", fake.handle, methods=["GET", "POST"])]
+    async with serving(Starlette(routes=routes)) as base_url:
         fake.base_url = base_url
         try:
             yield fake
@@ -154,6 +157,85 @@ async def test_client_settings_reach_the_platform(
     async with make_client(HttpSettings(connect_timeout=2.0, read_timeout=9.0)) as client:
         assert client.timeout == httpx.Timeout(9.0, connect=2.0)
         assert client.follow_redirects is False
+
+
+async def test_post_sends_a_form_body(platform: FakePlatform, harness: HarnessFactory) -> None:
+    url = platform.plan("/oauth/token/", JSONResponse({"access_token": "t"}))
+
+    body = await harness().http.post_json(
+        url, budget=budget(), form={"grant_type": "client_credentials", "client_key": "k&1"}
+    )
+
+    assert body == {"access_token": "t"}
+    (seen,) = platform.requests
+    assert seen.method == "POST"
+    assert seen.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert platform.bodies == [b"grant_type=client_credentials&client_key=k%261"]
+
+
+async def test_post_sends_a_json_body_and_query(
+    platform: FakePlatform, harness: HarnessFactory
+) -> None:
+    url = platform.plan("/query/", JSONResponse({"data": []}))
+
+    response = await harness().http.post(
+        url,
+        budget=budget(),
+        params={"fields": "id,name"},
+        headers={"Authorization": "Bearer t"},
+        json={"query": {"and": []}, "max_count": 100},
+    )
+
+    assert response.status_code == 200
+    (seen,) = platform.requests
+    assert seen.query_params["fields"] == "id,name"
+    assert seen.headers["Authorization"] == "Bearer t"
+    assert seen.headers["Content-Type"] == "application/json"
+    assert platform.bodies[0] == b'{"query":{"and":[]},"max_count":100}'
+
+
+async def test_post_is_retried_like_get_and_resends_its_body(
+    platform: FakePlatform, harness: HarnessFactory
+) -> None:
+    url = platform.plan(
+        "/busy/",
+        PlainTextResponse("slow down", status_code=429, headers={"Retry-After": "4"}),
+        PlainTextResponse("down", status_code=503),
+        JSONResponse({"ok": True}),
+    )
+    h = harness()
+    spent = budget()
+
+    assert await h.http.post_json(url, budget=spent, json={"n": 1}) == {"ok": True}
+
+    assert platform.count("/busy/") == 3
+    assert spent.spent == 3
+    assert platform.bodies == [b'{"n":1}'] * 3
+    assert len(h.slept) == 2
+    assert h.slept[0] >= 4
+
+
+async def test_post_gives_up_with_a_transient_error(
+    platform: FakePlatform, harness: HarnessFactory
+) -> None:
+    url = platform.plan("/down/", PlainTextResponse("down", status_code=502))
+
+    with pytest.raises(TransientError, match="502 Bad Gateway twice"):
+        await harness(max_retries=1).http.post(url, budget=budget(), json={})
+
+
+async def test_post_json_not_json_404_page_is_permanent(
+    platform: FakePlatform, harness: HarnessFactory
+) -> None:
+    url = platform.plan("/gone/", Response("<h1>Not Found</h1>", 404, media_type="text/html"))
+
+    with pytest.raises(PermanentError, match="not found"):
+        await harness().http.post_json(url, budget=budget(), form={"a": "b"})
+
+
+async def test_post_takes_one_kind_of_body(harness: HarnessFactory) -> None:
+    with pytest.raises(ValueError, match="not both"):
+        await harness().http.post("http://127.0.0.1:9/x", budget=budget(), form={}, json={})
 
 
 # 90 s lies above backoff_cap (30 s) but within retry_after_cap (120 s): still honoured.

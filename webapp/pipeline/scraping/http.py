@@ -1,6 +1,7 @@
 """The HTTP layer every platform adapter shares: timeouts, retries, per-host limits, budgets.
 
-Adapters call `HttpClient.get` / `get_json` and get back any answer that is final: 2xx, 3xx
+Adapters call `HttpClient.get` / `get_json` (or `post` / `post_json` for query APIs that take
+their parameters in a body) and get back any answer that is final: 2xx, 3xx
 (redirects are not followed, so a login redirect stays visible) and 4xx other than 408/429.
 Transient trouble (408, 429, 5xx gateway errors, timeouts, broken connections) is retried here
 with backoff, and what is still failing after the retries becomes a `TransientError` the job
@@ -78,7 +79,9 @@ def make_client(settings: HttpSettings) -> httpx.AsyncClient:
 
 
 class HttpClient:
-    """GETs with retries on transient failures; waits only through the injected `sleep`."""
+    """GETs and POSTs with retries on transient failures; waits only through the injected
+    `sleep`. POSTs are retried like GETs, so adapters use `post` only for requests that change
+    nothing on the platform (token grants, read-only queries)."""
 
     def __init__(
         self,
@@ -111,6 +114,36 @@ class HttpClient:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        return await self._send("GET", url, budget=budget, params=params, headers=headers)
+
+    async def post(
+        self,
+        url: str,
+        *,
+        budget: RequestBudget,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """A POST with a form body or a JSON body (not both), retried like `get`."""
+        if form is not None and json is not None:
+            raise ValueError("a POST takes a form body or a JSON body, not both")
+        return await self._send(
+            "POST", url, budget=budget, params=params, headers=headers, form=form, json=json
+        )
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        budget: RequestBudget,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
+        form: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
         target = httpx.URL(url)
         host = target.host
         settings = self._settings
@@ -121,7 +154,9 @@ class HttpClient:
             try:
                 # The slot is held for one attempt only, never across a backoff wait.
                 async with self._slot(target):
-                    response = await self._client.get(target, params=params, headers=headers)
+                    response = await self._client.request(
+                        method, target, params=params, headers=headers, data=form, json=json
+                    )
             except (httpx.UnsupportedProtocol, httpx.LocalProtocolError):
                 raise  # our own mistake (a bad base URL or header): retrying cannot help
             except httpx.TimeoutException as exc:
@@ -133,7 +168,7 @@ class HttpClient:
                 failure = f"{host} did not answer within {limit:g} s"
             except httpx.TransportError as exc:
                 failure = f"the connection to {host} failed"
-                logger.info("GET %s%s: %r", host, target.path, exc)
+                logger.info("%s %s%s: %r", method, host, target.path, exc)
             else:
                 if response.status_code not in RETRYABLE_STATUSES:
                     return response
@@ -155,7 +190,8 @@ class HttpClient:
                 # A floor up to retry_after_cap: backoff_delay would cut it at backoff_cap.
                 delay = max(delay, retry_after)
             logger.info(
-                "Retrying GET %s%s in %.2f s after attempt %d of %d: %s",
+                "Retrying %s %s%s in %.2f s after attempt %d of %d: %s",
+                method,
                 host,
                 target.path,
                 delay,
@@ -179,16 +215,35 @@ class HttpClient:
         403 or 404 one is permanent (see raise_for_common_status), anything else transient.
         """
         response = await self.get(url, budget=budget, params=params, headers=headers)
-        try:
-            return response.json()
-        except ValueError:
-            host = response.request.url.host
-            raise_for_common_status(response, what=host)
-            content_type = response.headers.get("Content-Type", "no content type")[:60]
-            raise TransientError(
-                f"{host} answered {response.status_code} with a body that is not JSON "
-                f"({content_type})"
-            ) from None
+        return _json_body(response)
+
+    async def post_json(
+        self,
+        url: str,
+        *,
+        budget: RequestBudget,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        form: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """`post`, then the body as JSON with the same rules as `get_json`."""
+        response = await self.post(
+            url, budget=budget, params=params, headers=headers, form=form, json=json
+        )
+        return _json_body(response)
+
+
+def _json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        host = response.request.url.host
+        raise_for_common_status(response, what=host)
+        content_type = response.headers.get("Content-Type", "no content type")[:60]
+        raise TransientError(
+            f"{host} answered {response.status_code} with a body that is not JSON ({content_type})"
+        ) from None
 
 
 def raise_for_common_status(response: httpx.Response, *, what: str) -> None:
