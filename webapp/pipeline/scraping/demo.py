@@ -113,6 +113,7 @@ class DemoAdapter:
             posts=posts,
             comments=comments,
             follower_sample=follower_sample,
+            follower_history=account.follower_history(profile.followers),
             source=self.name,
             coverage=[demo_coverage(request.platform, handle)],
         )

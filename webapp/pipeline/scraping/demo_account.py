@@ -17,11 +17,19 @@ from datetime import datetime, timedelta
 from webapp.models import Platform
 from webapp.pipeline.scraping.demo_archetypes import Archetype, archetype_of
 from webapp.pipeline.scraping.demo_comments import COMMENTED_POSTS, CommentWriter
+from webapp.pipeline.scraping.demo_history import follower_history
 from webapp.pipeline.scraping.demo_people import audience_sample, bought_sample
 from webapp.pipeline.scraping.demo_random import chance, integer, noise, pick, run_of, token
 from webapp.pipeline.scraping.demo_text import PROMO_CODES, PROMOS
 from webapp.pipeline.scraping.demo_traits import Traits, draw_traits
-from webapp.pipeline.scraping.result import AccountStub, Comment, Post, PostKind, Profile
+from webapp.pipeline.scraping.result import (
+    AccountStub,
+    Comment,
+    FollowerCount,
+    Post,
+    PostKind,
+    Profile,
+)
 
 __all__ = ["COMMENTED_POSTS", "FOLLOWER_SAMPLE_SIZE", "DemoAccount", "account_seed"]
 
@@ -59,6 +67,9 @@ class DemoAccount:
 
     def _rng(self, step: str) -> random.Random:
         return random.Random(self._seed + step.encode())
+
+    def follower_history(self, followers: int) -> list[FollowerCount]:
+        return follower_history(self._rng("history"), self.archetype, followers, self.now)
 
     def profile(self) -> Profile:
         t = self.traits

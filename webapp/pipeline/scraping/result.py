@@ -6,7 +6,7 @@ description and unknown fields are rejected rather than silently dropped.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -79,6 +79,11 @@ class Comment(_Normalised):
     )
 
 
+class FollowerCount(_Normalised):
+    day: date = Field(description="Day of the count (UTC)")
+    followers: Count = Field(description="Followers at the end of that day")
+
+
 class ScrapeResult(_Normalised):
     platform: Platform = Field(description="Platform of the account")
     profile: Profile = Field(description="The account's profile")
@@ -86,6 +91,10 @@ class ScrapeResult(_Normalised):
     comments: list[Comment] = Field(default_factory=list, description="Fetched comments")
     follower_sample: list[AccountStub] = Field(
         default_factory=list, description="A sample of the account's followers"
+    )
+    follower_history: list[FollowerCount] = Field(
+        default_factory=list,
+        description="Daily follower counts, oldest first, when the source keeps them",
     )
     source: str = Field(min_length=1, description="Adapter that produced the data, e.g. 'demo'")
     coverage: list[str] = Field(
