@@ -62,12 +62,23 @@ async def test_a_tiktok_job_reports_the_profile_page_figures(
 
 
 async def test_tiktok_without_settings_stays_demo(run_app: RunApp, web: FakeTikTokWeb) -> None:
-    async with run_app(tiktok_web_base=web.base_url) as app:
+    async with run_app() as app:
         job_id = await app.submit("fixturecreator", platform="tiktok")
         await app.wait_for_status(job_id, "completed")
         report = (await app.client.get(f"/api/report/{job_id}")).json()
     assert report["source"] == "demo"
     assert web.requests == []
+
+
+async def test_pointing_the_web_base_somewhere_enables_the_page_reader(
+    run_app: RunApp, web: FakeTikTokWeb
+) -> None:
+    async with run_app(tiktok_web_base=web.base_url) as app:
+        job_id = await app.submit("fixturecreator", platform="tiktok")
+        await app.wait_for_status(job_id, "completed")
+        report = (await app.client.get(f"/api/report/{job_id}")).json()
+    assert report["source"] == "tiktok"
+    assert web.requests == ["/@fixturecreator"]
 
 
 async def test_a_missing_tiktok_account_fails_at_once(run_app: RunApp, web: FakeTikTokWeb) -> None:

@@ -33,9 +33,11 @@ from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
 from webapp.pipeline.scraping.instagram import InstagramGraphAdapter, InstagramGraphConfig
+from webapp.pipeline.scraping.instagram_web import DEFAULT_WEB_BASE as INSTAGRAM_WEB
 from webapp.pipeline.scraping.instagram_web import InstagramWebAdapter, InstagramWebConfig
 from webapp.pipeline.scraping.router import PlatformRouter
 from webapp.pipeline.scraping.tiktok_research import TikTokResearchAdapter, TikTokResearchConfig
+from webapp.pipeline.scraping.tiktok_web import DEFAULT_WEB_BASE as TIKTOK_WEB
 from webapp.pipeline.scraping.tiktok_web import TikTokWebAdapter, TikTokWebConfig
 from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
 from webapp.routes import api, page_streams, pages, streams
@@ -183,8 +185,8 @@ def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
             graph_base=settings.instagram_graph_base,
         )
         live[Platform.INSTAGRAM] = InstagramGraphAdapter(http, graph, now=clock.now)
-    elif settings.source != "demo" and settings.instagram_web:
-        web = InstagramWebConfig(web_base=settings.instagram_web_base)
+    elif settings.source != "demo" and (settings.instagram_web or settings.instagram_web_base):
+        web = InstagramWebConfig(web_base=settings.instagram_web_base or INSTAGRAM_WEB)
         live[Platform.INSTAGRAM] = InstagramWebAdapter(http, web)
     if settings.source != "demo" and settings.tiktok_client_key and settings.tiktok_client_secret:
         research = TikTokResearchConfig(
@@ -193,8 +195,8 @@ def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
             api_base=settings.tiktok_api_base,
         )
         live[Platform.TIKTOK] = TikTokResearchAdapter(http, research, now=clock.now)
-    elif settings.source != "demo" and settings.tiktok_web:
-        tiktok_web = TikTokWebConfig(web_base=settings.tiktok_web_base)
+    elif settings.source != "demo" and (settings.tiktok_web or settings.tiktok_web_base):
+        tiktok_web = TikTokWebConfig(web_base=settings.tiktok_web_base or TIKTOK_WEB)
         live[Platform.TIKTOK] = TikTokWebAdapter(http, tiktok_web, now=clock.now)
     return PlatformRouter(live, DemoAdapter(clock, settings.demo_delay_seconds))
 

@@ -32,13 +32,15 @@ class Settings:
     instagram_access_token: str = field(default="", repr=False)  # a secret: never in logs
     instagram_user_id: str = ""
     instagram_graph_base: str = "https://graph.facebook.com/v21.0"
-    instagram_web: bool = False  # the token-less public profile reader is opt-in: best effort
-    instagram_web_base: str = "https://www.instagram.com"
+    # The token-less readers of public pages are best effort, so opt-in: by the flag, or by
+    # pointing their base URL somewhere (empty means instagram.com / tiktok.com when enabled).
+    instagram_web: bool = False
+    instagram_web_base: str = ""
     tiktok_client_key: str = ""
     tiktok_client_secret: str = field(default="", repr=False)  # a secret: never in logs
     tiktok_api_base: str = "https://open.tiktokapis.com"
-    tiktok_web: bool = False  # the public-page reader is opt-in: best effort
-    tiktok_web_base: str = "https://www.tiktok.com"
+    tiktok_web: bool = False
+    tiktok_web_base: str = ""
     max_body_bytes: int = 16 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
     stream_ping_seconds: float = 15.0
