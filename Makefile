@@ -57,6 +57,7 @@ bench: test-deps
 	$(BIN)/python bench/api_throughput.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/youtube_requests.py
+	$(BIN)/python bench/demo_calibration.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
