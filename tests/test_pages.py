@@ -8,6 +8,10 @@ from collections.abc import AsyncIterator
 from typing import TypeVar
 
 import httpx
+import pytest
+
+from webapp.models import Metric
+from webapp.templating import metric_value
 
 from conftest import RunApp, Running, wait_until
 
@@ -423,3 +427,34 @@ async def test_without_a_file_the_form_still_needs_a_handle(run_app: RunApp) -> 
     assert response.status_code == 422
     assert re.search(r'id="handle-error">.*Enter a handle', response.text, re.S)
     assert accepted.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "shown"),
+    [
+        ("percent", 2.4149, "2.41 %"),
+        ("ratio", 49.44, "49.4"),
+        ("posts_per_week", 2.0, "2 posts/week"),
+        ("days", 1.0, "1 day"),
+        ("days", 4.25, "4.2 days"),
+        ("count", 12345.0, "12,345"),
+        ("per_day", 5300.4, "5,300 a day"),
+        ("usd", 1250.0, "$1,250"),
+        ("p_value", 0.0123, "p = 0.012"),
+        ("score", 72.0, "72 / 100"),
+    ],
+)
+def test_every_metric_unit_reads_like_a_person_wrote_it(
+    unit: str, value: float, shown: str
+) -> None:
+    metric = Metric.model_validate(
+        {
+            "label": "x",
+            "value": value,
+            "unit": unit,
+            "explanation": "x",
+            "formula": "x",
+            "sample_size": 1,
+        }
+    )
+    assert metric_value(metric) == shown

@@ -106,15 +106,28 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+class Evidence(BaseModel):
+    """One item a number rests on: a post, a comment, an account or a day."""
+
+    kind: Literal["post", "comment", "account", "day"]
+    ref: str = Field(description="Post id, commenter, account username or ISO date")
+    note: str = Field(description="Why it counts, in a few words")
+
+
 class Metric(BaseModel):
     """One number of the report with what it means and how it was made."""
 
     label: str
     value: float | None = Field(description="None when the data cannot support a value")
-    unit: Literal["percent", "ratio", "posts_per_week", "days"]
+    unit: Literal[
+        "percent", "ratio", "posts_per_week", "days", "count", "per_day", "usd", "score", "p_value"
+    ]
     explanation: str = Field(description="One line a marketer can read")
     formula: str
     sample_size: int = Field(ge=0, description="How many posts (or days) the value rests on")
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="The posts, comments, accounts or days behind it"
+    )
 
 
 class ProfileFigures(BaseModel):

@@ -51,7 +51,17 @@ def metric_value(metric: Metric) -> str:
         return f"{value:.1f}"
     if metric.unit == "posts_per_week":
         return f"{trimmed(value)} posts/week"
-    return "1 day" if trimmed(value) == "1" else f"{trimmed(value)} days"
+    if metric.unit == "days":
+        return "1 day" if trimmed(value) == "1" else f"{trimmed(value)} days"
+    if metric.unit == "count":
+        return f"{value:,.0f}"
+    if metric.unit == "per_day":
+        return f"{value:,.0f} a day"
+    if metric.unit == "usd":
+        return f"${value:,.0f}"
+    if metric.unit == "p_value":
+        return f"p = {value:.3f}"
+    return f"{trimmed(value)} / 100"  # score
 
 
 def when(moment: str | datetime) -> str:
