@@ -15,7 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from sse_starlette import ServerSentEvent
-from starlette.types import Receive, Scope, Send
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from webapp.jobs.hub import JobEvent
 from webapp.jobs.stream import JobStream
@@ -78,3 +79,16 @@ class EventStreamResponse:
         finally:
             self._stream.close()
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class StreamEndpoint:
+    """An endpoint for long streams: Starlette's function endpoints wrap every `send` in one
+    more exception-tracking layer, a cost paid on each of the thousands of chunks a stream
+    sends. Errors raised before the response starts still reach the app's error handlers."""
+
+    def __init__(self, handler: Callable[[Request], Awaitable[ASGIApp]]) -> None:
+        self._handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self._handler(Request(scope, receive))
+        await response(scope, receive, send)

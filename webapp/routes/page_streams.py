@@ -19,7 +19,7 @@ from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.stream import open_stream
 from webapp.models import JobStatus
-from webapp.routes.event_stream import EventStreamResponse
+from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.routes.job_view import JobView
 from webapp.routes.pages import RECENT_JOBS, fragment, load_report, report_is_demo
 from webapp.state import AppState, app_state
@@ -97,6 +97,6 @@ async def jobs_stream(request: Request) -> Response | EventStreamResponse:
 
 
 routes = [
-    Route("/jobs/stream", jobs_stream, methods=["GET"]),
-    Route("/jobs/{job_id}/stream", job_stream, methods=["GET"]),
+    Route("/jobs/stream", StreamEndpoint(jobs_stream), methods=["GET"]),
+    Route("/jobs/{job_id}/stream", StreamEndpoint(job_stream), methods=["GET"]),
 ]

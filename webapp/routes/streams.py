@@ -17,7 +17,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from webapp.errors import InvalidInput, NotFound
 from webapp.jobs.job import is_job_id
 from webapp.jobs.stream import JobStream, open_stream
-from webapp.routes.event_stream import EventStreamResponse
+from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.state import AppState, app_state
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ async def job_websocket(websocket: WebSocket) -> None:
 
 
 routes = [
-    Route("/api/jobs/{job_id}/events", job_events, methods=["GET"]),
-    Route("/api/events", all_events, methods=["GET"]),
+    Route("/api/jobs/{job_id}/events", StreamEndpoint(job_events), methods=["GET"]),
+    Route("/api/events", StreamEndpoint(all_events), methods=["GET"]),
     WebSocketRoute("/api/jobs/{job_id}/ws", job_websocket),
 ]
