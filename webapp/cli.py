@@ -1,13 +1,95 @@
-"""Command line: `python -m webapp serve --host H --port P`."""
+"""Command line: `python -m webapp serve --host H --port P` and `python -m webapp audience FILE`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from pydantic import ValidationError
+
+from webapp.pipeline.analysis.audience import audience_type
+from webapp.pipeline.analysis.fake_account import THRESHOLD, fake_probability
+from webapp.pipeline.scraping.result import AccountStub
 from webapp.settings import Settings, SettingsError
+
+# JSON Lines field -> AccountStub field, for `audience`; other fields (a label, say) are ignored.
+AUDIENCE_FIELDS = {
+    "username": "username",
+    "full_name": "full_name",
+    "biography": "bio",
+    "followers": "followers",
+    "following": "following",
+    "posts": "posts",
+    "has_profile_pic": "has_profile_pic",
+    "is_private": "private",
+    "external_url": "external_url",
+}
+
+
+class BadLine(ValueError):
+    pass
+
+
+def account_from_line(line: str) -> AccountStub:
+    """One JSON Lines account as a stub; null text or flags read as empty or false."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise BadLine("expected a JSON object with a username")
+    fields = {ours: data[theirs] for theirs, ours in AUDIENCE_FIELDS.items() if theirs in data}
+    for text in ("full_name", "bio"):
+        if fields.get(text) is None:
+            fields.pop(text, None)
+    if fields.get("private") is None:
+        fields.pop("private", None)
+    try:
+        return AccountStub.model_validate(fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = next((k for k, v in AUDIENCE_FIELDS.items() if (v,) == error["loc"]), "account")
+        raise BadLine(f"{where}: {error['msg']}") from None
+
+
+def score_accounts(path: str) -> int:
+    """`audience`: print one JSON object per account, or name the first bad line (exit 2).
+
+    Every line is read before anything is printed, so a bad file prints no partial output.
+    """
+    try:
+        if path == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"webapp audience: cannot read {path}: {exc}", file=sys.stderr)
+        return 2
+    accounts: list[AccountStub] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue  # blank lines carry no account
+        try:
+            accounts.append(account_from_line(line))
+        except BadLine as exc:
+            name = "stdin" if path == "-" else path
+            print(f"webapp audience: {name}, line {number}: {exc}", file=sys.stderr)
+            return 2
+    for stub in accounts:
+        probability = fake_probability(stub)
+        record = {
+            "username": stub.username,
+            # Four decimals: finer than any difference the model can justify.
+            "fake_probability": round(probability, 4),
+            "is_fake": probability >= THRESHOLD,
+            "audience_type": audience_type(stub, probability).value,
+        }
+        print(json.dumps(record))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -16,7 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the web app and the JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    audience = commands.add_parser(
+        "audience",
+        help="score follower accounts from JSON Lines: fake probability, verdict, audience type",
+    )
+    audience.add_argument("file", help="JSON Lines file, one account per line; - for stdin")
     args = parser.parse_args(argv)
+    if args.command == "audience":
+        # Reads a file and prints: no settings and no logging set-up needed.
+        return score_accounts(args.file)
 
     try:
         settings = Settings.from_env()

@@ -7,7 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from webapp.models import Platform
-from webapp.pipeline.analysis.content import days_since_last_post, posts_per_week
+from webapp.pipeline.analysis.content import (
+    content_signals,
+    days_since_last_post,
+    gap_regularity,
+    posts_per_week,
+)
+from webapp.pipeline.analysis.tags import TagCount
+from webapp.pipeline.scraping.adapter import ScrapeRequest
+from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.result import Post, Profile, ScrapeResult
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -97,3 +105,79 @@ def test_days_since_last_post_without_posts() -> None:
     assert metric.value is None
     assert metric.sample_size == 0
     assert metric.explanation.startswith("Not enough data (n=0): ")
+
+
+def test_gap_regularity_by_hand() -> None:
+    # Gaps of 1, 2, 3 and 6 days: mean 3, population stdev sqrt(3.5), CV 0.62.
+    metric = gap_regularity(scrape([post(d) for d in (12, 6, 3, 1, 0)]))
+    assert metric.value == pytest.approx(round(3.5**0.5 / 3, 2))
+    assert metric.sample_size == 4
+    assert metric.unit == "ratio"
+    assert metric.evidence[0].ref == "p6"  # the post that ended the 6-day gap
+    assert metric.evidence[0].note == "published 6.0 days after the previous post"
+    assert "irregular" in metric.explanation
+
+
+def test_even_gaps_are_regular() -> None:
+    metric = gap_regularity(scrape([post(d) for d in (0, 7, 14, 21)]))
+    assert metric.value == 0.0
+    assert "regular, like a content calendar" in metric.explanation
+
+
+def test_gap_regularity_needs_three_gaps() -> None:
+    metric = gap_regularity(scrape([post(1), post(2), post(3)]))
+    assert metric.value is None
+    assert metric.explanation.startswith("Not enough data (n=2): ")
+    same = gap_regularity(
+        scrape([post(1)] + [post(1).model_copy(update={"id": f"x{i}"}) for i in range(3)])
+    )
+    assert same.value is None
+
+
+def test_content_signals_gathers_the_family() -> None:
+    posts = [
+        post(1).model_copy(update={"caption": "Run #fitness @liftfuel", "mentions": ["liftfuel"]}),
+        post(3).model_copy(update={"caption": "Gym #Fitness #gym", "hashtags": ["fitness"]}),
+        post(5).model_copy(update={"caption": "@creator @liftfuel rest day"}),
+        post(8),
+    ]
+    report = content_signals(scrape(posts), NOW)
+    assert report.posts_per_week == posts_per_week(scrape(posts), NOW)
+    assert report.days_since_last_post.value == pytest.approx(1.0)
+    assert report.gap_regularity.sample_size == 3
+    assert report.top_hashtags == [TagCount(tag="fitness", posts=2), TagCount(tag="gym", posts=1)]
+    assert report.top_mentions == [TagCount(tag="liftfuel", posts=2)]  # own handle left out
+    assert report.sponsored_share.value == 0.0
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return NOW
+
+    async def sleep(self, seconds: float) -> None:
+        raise AssertionError("the demo adapter must not sleep with no delay")
+
+
+async def _ignore(fraction: float, message: str) -> None:
+    pass
+
+
+async def test_demo_brand_promotes_far_more_than_the_authentic_demo() -> None:
+    adapter = DemoAdapter(FixedClock(), 0.0)
+    reports = {}
+    for handle in ("demo.brand", "demo.authentic"):
+        request = ScrapeRequest(Platform.INSTAGRAM, handle, attempt=1)
+        reports[handle] = content_signals(await adapter.fetch(request, _ignore), NOW)
+    brand = reports["demo.brand"].promotional_share.value
+    authentic = reports["demo.authentic"].promotional_share.value
+    assert brand is not None
+    assert authentic is not None
+    assert brand > 50 > 25 > authentic
+    # A brand's calendar is steadier than a creator's posting.
+    brand_cv = reports["demo.brand"].gap_regularity.value
+    authentic_cv = reports["demo.authentic"].gap_regularity.value
+    assert brand_cv is not None
+    assert authentic_cv is not None
+    assert brand_cv < authentic_cv
+    # Selling its own products, the brand owes no endorsement disclosure.
+    assert reports["demo.brand"].disclosure.undisclosed_posts.value == 0

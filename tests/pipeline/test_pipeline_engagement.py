@@ -9,12 +9,19 @@ import pytest
 
 from webapp.models import Metric, Platform
 from webapp.pipeline.analysis.engagement import (
+    EngagementPosition,
+    engagement,
+    engagement_position,
     engagement_rate_by_views,
     engagement_rate_mean,
     engagement_rate_median,
+    like_spread,
     likes_comments_ratio,
     recent_posts,
 )
+from webapp.pipeline.analysis.tiers import Tier
+from webapp.pipeline.scraping.adapter import ScrapeRequest
+from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.result import Post, PostKind, Profile, ScrapeResult
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
@@ -158,3 +165,164 @@ def test_ratio_with_too_few_posts_is_not_enough_data() -> None:
     assert metric.value is None
     assert metric.sample_size == 2
     assert metric.explanation.startswith("Not enough data (n=2): ")
+
+
+# The 90-day rule. The five functions above keep their old behaviour when no `now` is given
+# (the existing expectations are unchanged); with `now`, a post older than 90 days counts as 0.
+
+
+def test_posts_older_than_90_days_count_as_zero() -> None:
+    fresh = [post(1, 20, 0), post(10, 40, 0), post(80, 60, 0)]  # 2%, 4%, 6%
+    stale = [post(100 + d, 5_000, 100) for d in range(9)]  # viral once, long ago
+    result = scrape([*stale, *fresh])
+    # Twelve newest: 2, 4, 6 and nine zeros -> median 0, mean 12 / 12 = 1.
+    med = engagement_rate_median(result, NOW)
+    mean = engagement_rate_mean(result, NOW)
+    assert med.value == pytest.approx(0.0)
+    assert mean.value == pytest.approx(1.0)
+    assert mean.sample_size == 12
+    assert "9 of them are older than 90 days and count as 0%" in mean.explanation
+    assert "older than 90 days counts as 0" in mean.formula
+    # Without the time of the analysis the old viral posts would carry the account.
+    assert engagement_rate_mean(result).value == pytest.approx((12 + 9 * 510) / 12)
+
+
+def test_a_dormant_account_scores_zero_not_its_old_average() -> None:
+    dormant = scrape([post(200 + d, 80, 5) for d in range(5)])
+    med = engagement_rate_median(dormant, NOW)
+    assert med.value == pytest.approx(0.0)
+    assert med.sample_size == 5
+    assert "5 of them are older than 90 days" in med.explanation
+    assert {e.note for e in med.evidence} == {"older than 90 days: counts as 0%"}
+    assert engagement_rate_median(dormant).value == pytest.approx(8.5)
+
+
+def test_a_post_exactly_90_days_old_still_counts() -> None:
+    posts = [post(90, 30, 0), post(90.01, 30, 0), post(1, 10, 0)]  # 3%, 0 (too old), 1%
+    assert engagement_rate_mean(scrape(posts), NOW).value == pytest.approx(4 / 3, abs=0.005)
+
+
+def test_rates_carry_their_posts_as_evidence() -> None:
+    metric = engagement_rate_median(scrape(FOUR_POSTS), NOW)
+    assert [(e.kind, e.ref, e.note) for e in metric.evidence] == [
+        ("post", "p1", "1.00% of followers"),
+        ("post", "p2", "2.50% of followers"),
+        ("post", "p3", "5.00% of followers"),
+        ("post", "p4", "11.50% of followers"),
+    ]
+
+
+def micro_account(rate_per_post: float, platform: Platform = Platform.INSTAGRAM) -> ScrapeResult:
+    """20,000 followers (micro) and four posts at the given rate, percent of followers."""
+    likes = round(rate_per_post / 100 * 20_000)
+    return scrape([post(d, likes, 0) for d in (1, 2, 3, 4)], 20_000, platform)
+
+
+@pytest.mark.parametrize(
+    ("rate", "position"),
+    [(1.5, "below"), (2.0, "within"), (2.5, "within"), (3.5, "within"), (4.0, "above")],
+)
+def test_position_in_the_instagram_micro_band(rate: float, position: str) -> None:
+    result = engagement_position(micro_account(rate), NOW)
+    assert result.tier is Tier.MICRO
+    assert (result.band_low, result.band_typical, result.band_high) == (2.0, 2.5, 3.5)
+    assert result.rate == pytest.approx(rate)
+    assert result.position == position
+    assert f"is {position} the usual range for a micro account (20,000 followers)" in (
+        result.explanation
+    )
+    assert "2-3.5%" in result.explanation
+    assert "Influencer Marketing Hub" in result.explanation
+
+
+def test_the_same_rate_sits_differently_on_each_platform() -> None:
+    # 2.5% is typical for Instagram micro, below TikTok's micro band (3-10%), above YouTube's.
+    positions = {
+        platform: engagement_position(micro_account(2.5, platform), NOW).position
+        for platform in Platform
+    }
+    assert positions == {
+        Platform.INSTAGRAM: "within",
+        Platform.TIKTOK: "below",
+        Platform.YOUTUBE: "above",
+    }
+
+
+def test_position_without_a_rate_is_not_enough_data() -> None:
+    result = engagement_position(scrape([post(1, 10, 0)], followers=600_000), NOW)
+    assert result.tier is Tier.MACRO
+    assert result.rate is None
+    assert result.position is None
+    assert result.explanation.startswith("Not enough data (n=1): ")
+    assert "0.8-1.5%" in result.explanation
+
+
+def likes_series(likes: list[int]) -> ScrapeResult:
+    return scrape([post(d + 1, n, 1) for d, n in enumerate(likes)])
+
+
+@pytest.mark.parametrize(
+    ("likes", "cv", "classification"),
+    [
+        # mean 100, squared deviations 25+0+25+0+25+25 = 100, /5 = 20, sd 4.47 -> 4.5%
+        ([95, 100, 105, 100, 95, 105], 4.5, "even"),
+        # mean 100, squared deviations 4 x 2,500 = 10,000, /5 = 2,000, sd 44.72 -> 44.7%
+        ([50, 100, 150, 50, 100, 150], 44.7, "normal"),
+        # mean 175, squared deviations 5 x 27,225 + 680,625 = 816,750, /5, sd 404.17 -> 231.0%
+        ([10, 10, 10, 10, 10, 1_000], 231.0, "uneven"),
+    ],
+)
+def test_like_spread_classes(likes: list[int], cv: float, classification: str) -> None:
+    spread = like_spread(likes_series(likes))
+    assert spread.metric.value == pytest.approx(cv)
+    assert spread.metric.sample_size == 6
+    assert spread.classification == classification
+    assert spread.metric.evidence[0].note == f"{max(likes):,} likes"
+
+
+def test_like_spread_reads_every_fetched_post_not_just_twelve() -> None:
+    spread = like_spread(likes_series([100] * 14 + [10, 1_000]))
+    assert spread.metric.sample_size == 16
+
+
+@pytest.mark.parametrize("likes", [[10, 20, 30, 40, 50], [0, 0, 0, 0, 0, 0]])
+def test_like_spread_without_enough_likes_is_not_enough_data(likes: list[int]) -> None:
+    spread = like_spread(likes_series(likes))
+    assert spread.metric.value is None
+    assert spread.classification is None
+    assert spread.metric.explanation.startswith(f"Not enough data (n={len(likes)}): ")
+
+
+class StillClock:
+    def now(self) -> datetime:
+        return NOW
+
+    async def sleep(self, seconds: float) -> None:
+        raise AssertionError("a demo with no delay never sleeps")
+
+
+async def demo(handle: str, platform: Platform) -> ScrapeResult:
+    async def progress(fraction: float, message: str) -> None:
+        pass
+
+    request = ScrapeRequest(platform=platform, handle=handle, attempt=1)
+    return await DemoAdapter(StillClock(), 0.0).fetch(request, progress)
+
+
+ORDER = {"below": 0, "within": 1, "above": 2}
+
+
+def relative(position: EngagementPosition) -> float:
+    assert position.rate is not None
+    return position.rate / position.band_typical
+
+
+@pytest.mark.parametrize("platform", list(Platform))
+async def test_bought_followers_engage_below_an_authentic_creator(platform: Platform) -> None:
+    bought = engagement(await demo("demo.bought", platform), NOW).position
+    authentic = engagement(await demo("demo.authentic", platform), NOW).position
+    assert bought.position == "below"
+    assert bought.position is not None
+    assert authentic.position is not None
+    assert ORDER[bought.position] <= ORDER[authentic.position]
+    assert relative(bought) < relative(authentic) / 2

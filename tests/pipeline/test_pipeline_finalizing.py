@@ -49,8 +49,8 @@ def scrape(source: str = "demo", likes: tuple[int, ...] = (10, 20, 30)) -> Scrap
 def test_analyse_combines_every_metric() -> None:
     result = scrape()
     metrics = analyse(result, [], NOW)
-    assert metrics.engagement_rate_median == engagement_rate_median(result)
-    assert metrics.engagement_rate_mean == engagement_rate_mean(result)
+    assert metrics.engagement_rate_median == engagement_rate_median(result, NOW)
+    assert metrics.engagement_rate_mean == engagement_rate_mean(result, NOW)
     assert metrics.engagement_rate_by_views == engagement_rate_by_views(result)
     assert metrics.likes_comments_ratio == likes_comments_ratio(result)
     assert metrics.posts_per_week == posts_per_week(result, NOW)

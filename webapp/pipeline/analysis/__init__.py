@@ -25,8 +25,8 @@ def analyse(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) ->
     signature so the growth module can be added without changing the callers.
     """
     return ReportMetrics(
-        engagement_rate_median=engagement_rate_median(result),
-        engagement_rate_mean=engagement_rate_mean(result),
+        engagement_rate_median=engagement_rate_median(result, now),
+        engagement_rate_mean=engagement_rate_mean(result, now),
         engagement_rate_by_views=engagement_rate_by_views(result),
         likes_comments_ratio=likes_comments_ratio(result),
         posts_per_week=posts_per_week(result, now),

@@ -1,10 +1,29 @@
-"""Content signals: how often and how recently the account publishes."""
+"""Content signals: how often, how regularly and how recently the account publishes, and what.
+
+`content_signals` gathers the family: cadence from this module, hashtags and mentions (tags),
+sponsored and promotional posts (sponsorship), the disclosure audit (disclosure) and
+brand-safety keywords (brand_safety).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
+from statistics import fmean, pstdev
 
-from webapp.models import Metric
+from pydantic import BaseModel, Field
+
+from webapp.models import Evidence, Metric
+from webapp.pipeline.analysis.brand_safety import BrandSafety, brand_safety
+from webapp.pipeline.analysis.disclosure import DisclosureAudit, disclosure_audit
+from webapp.pipeline.analysis.share import insufficient
+from webapp.pipeline.analysis.sponsorship import (
+    promotional_share,
+    promotions,
+    sponsored_engagement_ratio,
+    sponsored_share,
+)
+from webapp.pipeline.analysis.tags import TagCount, top_hashtags, top_mentions
 from webapp.pipeline.scraping.result import ScrapeResult
 
 CADENCE_WINDOW_DAYS = 90
@@ -13,6 +32,14 @@ MIN_CADENCE_POSTS = 2
 # weekly rate; treat it as covering one day at least.
 MIN_SPAN_DAYS = 1.0
 _DAY = timedelta(days=1)
+# Three gaps (four posts) is the least that can show a spread rather than one odd gap.
+MIN_GAPS = 3
+LONGEST_GAPS_SHOWN = 5
+# How to read the coefficient of variation: a content calendar keeps gaps within half their
+# mean; a creator posting when inspired lands near 1 (gaps spread like an exponential's);
+# above that, bursts alternate with silences.
+REGULAR_CV = 0.5
+BURSTY_CV = 1.0
 
 
 def posts_per_week(result: ScrapeResult, now: datetime) -> Metric:
@@ -87,4 +114,80 @@ def days_since_last_post(result: ScrapeResult, now: datetime) -> Metric:
         explanation=f"Last post {days:.1f} days ago, on {newest:%Y-%m-%d}.",
         formula=formula,
         sample_size=1,
+    )
+
+
+def _regularity_word(cv: float) -> str:
+    if cv < REGULAR_CV:
+        return "regular, like a content calendar"
+    if cv <= BURSTY_CV:
+        return "irregular, as for most creators"
+    return "bursty: bursts of posts between long silences"
+
+
+def gap_regularity(result: ScrapeResult) -> Metric:
+    label = "Regularity of gaps between posts"
+    formula = (
+        "population stdev(gaps between consecutive posts) / mean(gaps) (coefficient of variation)"
+    )
+    ordered = sorted(result.posts, key=lambda p: p.published_at)
+    gaps = [
+        (later, (later.published_at - earlier.published_at) / _DAY)
+        for earlier, later in pairwise(ordered)
+    ]
+    n = len(gaps)
+    if n < MIN_GAPS:
+        why = f"{len(ordered)} posts give {n} gaps; at least {MIN_GAPS} gaps are needed."
+        return insufficient(label, "ratio", n, why, formula)
+    days = [gap for _, gap in gaps]
+    mean = fmean(days)
+    if mean == 0:
+        return insufficient(label, "ratio", n, "all posts share one publication time.", formula)
+    cv = pstdev(days) / mean
+    longest = sorted(gaps, key=lambda item: item[1], reverse=True)[:LONGEST_GAPS_SHOWN]
+    return Metric(
+        label=label,
+        value=round(cv, 2),
+        unit="ratio",
+        explanation=(
+            f"Gaps vary by {cv:.2f} times their mean of {mean:.1f} days over {n} gaps "
+            f"(longest {max(days):.1f} days): {_regularity_word(cv)}."
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=[
+            Evidence(
+                kind="post", ref=post.id, note=f"published {gap:.1f} days after the previous post"
+            )
+            for post, gap in longest
+        ],
+    )
+
+
+class ContentReport(BaseModel):
+    posts_per_week: Metric
+    gap_regularity: Metric = Field(description="Coefficient of variation of gaps between posts")
+    days_since_last_post: Metric
+    top_hashtags: list[TagCount] = Field(description="Most used hashtags, by posts using them")
+    top_mentions: list[TagCount] = Field(description="Most mentioned accounts, by posts")
+    sponsored_share: Metric
+    promotional_share: Metric
+    sponsored_engagement_ratio: Metric
+    disclosure: DisclosureAudit
+    brand_safety: BrandSafety
+
+
+def content_signals(result: ScrapeResult, now: datetime) -> ContentReport:
+    read = promotions(result)
+    return ContentReport(
+        posts_per_week=posts_per_week(result, now),
+        gap_regularity=gap_regularity(result),
+        days_since_last_post=days_since_last_post(result, now),
+        top_hashtags=top_hashtags(result),
+        top_mentions=top_mentions(result),
+        sponsored_share=sponsored_share(read),
+        promotional_share=promotional_share(read),
+        sponsored_engagement_ratio=sponsored_engagement_ratio(read),
+        disclosure=disclosure_audit(read, result.profile.business),
+        brand_safety=brand_safety(result.posts),
     )

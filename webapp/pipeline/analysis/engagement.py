@@ -1,18 +1,69 @@
 """Engagement signals: how strongly the audience reacts to recent posts.
 
 All of them read the 12 most recent posts, the window marketers and published benchmarks use:
-old posts keep collecting likes and reflect an audience the account may no longer have.
+old posts keep collecting likes and reflect an audience the account may no longer have. The
+rates by followers also apply a 90-day rule when the time of the analysis is given: a post among
+the 12 that is older than 90 days counts as 0 %, so an account that stopped posting scores low
+instead of living on its old posts.
 """
 
 from __future__ import annotations
 
-from statistics import fmean, median
+from datetime import datetime, timedelta
+from statistics import fmean, median, stdev
+from typing import Literal
 
-from webapp.models import Metric, Platform
+from pydantic import BaseModel, Field
+
+from webapp.models import Evidence, Metric, Platform
+from webapp.pipeline.analysis.benchmarks import engagement_band
+from webapp.pipeline.analysis.tiers import TIER_BANDS, Tier, tier_of
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 RECENT_POSTS = 12
 MIN_POSTS = 3  # fewer posts make a median or ratio meaningless
+ACTIVE_DAYS = 90
+MAX_EVIDENCE = 10  # a report row shows a handful of posts, not the whole feed
+# Like spread reads every fetched post: over 12 posts even authentic accounts look even
+# (InstaFake median CV 0.25 over the newest 12, 0.51 over the whole series; see demo_traits).
+MIN_SPREAD_POSTS = 6
+EVEN_BELOW = 40.0  # percent CV; bought likes arrive in similar batches on every post
+UNEVEN_ABOVE = 100.0  # percent CV; a giveaway or one viral post dwarfs the rest
+
+Position = Literal["below", "within", "above"]
+SpreadClass = Literal["even", "normal", "uneven"]
+
+
+class EngagementPosition(BaseModel):
+    """Where the median engagement rate falls in the published band of the account's tier."""
+
+    platform: Platform
+    followers: int
+    tier: Tier
+    tier_bands: str = Field(description="The follower bands used for the tiers")
+    rate: float | None = Field(description="Median engagement rate by followers, percent")
+    band_low: float = Field(description="Bottom of the tier's usual range, percent")
+    band_typical: float = Field(description="Typical rate for the tier, percent")
+    band_high: float = Field(description="Top of the tier's usual range, percent")
+    source: str = Field(description="Where the band comes from, with its year")
+    position: Position | None = Field(description="None when the rate cannot be computed")
+    explanation: str
+
+
+class LikeSpread(BaseModel):
+    """How much likes vary from post to post, and what that suggests."""
+
+    metric: Metric
+    classification: SpreadClass | None = Field(description="None when there is too little data")
+
+
+class EngagementReport(BaseModel):
+    rate_median: Metric
+    rate_mean: Metric
+    rate_by_views: Metric
+    likes_comments_ratio: Metric
+    position: EngagementPosition
+    like_spread: LikeSpread
 
 
 def recent_posts(result: ScrapeResult) -> list[Post]:
@@ -25,7 +76,13 @@ def _interactions(post: Post) -> int:
     return (post.likes or 0) + (post.comments or 0)
 
 
-def _by_followers(result: ScrapeResult, label: str, statistic: str) -> Metric:
+def _rate_by_followers(post: Post, followers: int, cutoff: datetime | None) -> float:
+    if cutoff is not None and post.published_at < cutoff:
+        return 0.0
+    return _interactions(post) / followers * 100
+
+
+def _by_followers(result: ScrapeResult, label: str, statistic: str, now: datetime | None) -> Metric:
     """The median or mean per-post engagement rate by followers."""
     posts = [p for p in recent_posts(result) if p.likes is not None]
     n = len(posts)
@@ -34,6 +91,11 @@ def _by_followers(result: ScrapeResult, label: str, statistic: str) -> Metric:
         f"{statistic}((likes + comments) / followers * 100) over the {RECENT_POSTS} most "
         "recent posts with visible likes"
     )
+    if now is not None:
+        formula += (
+            f"; a post older than {ACTIVE_DAYS} days counts as 0, so only posts of the last "
+            f"{ACTIVE_DAYS} days count toward the {RECENT_POSTS} and dormant accounts score low"
+        )
     if followers == 0:
         return Metric(
             label=label,
@@ -58,27 +120,47 @@ def _by_followers(result: ScrapeResult, label: str, statistic: str) -> Metric:
             formula=formula,
             sample_size=n,
         )
-    rates = [_interactions(p) / followers * 100 for p in posts]
+    cutoff = None if now is None else now - timedelta(days=ACTIVE_DAYS)
+    rates = [_rate_by_followers(p, followers, cutoff) for p in posts]
     value = median(rates) if statistic == "median" else fmean(rates)
+    stale = sum(1 for p in posts if cutoff is not None and p.published_at < cutoff)
+    explanation = (
+        f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
+        "recent posts."
+    )
+    if stale:
+        explanation += f" {stale} of them are older than {ACTIVE_DAYS} days and count as 0%."
+    evidence = [
+        Evidence(
+            kind="post",
+            ref=p.id,
+            note=(
+                f"older than {ACTIVE_DAYS} days: counts as 0%"
+                if cutoff is not None and p.published_at < cutoff
+                else f"{rate:.2f}% of followers"
+            ),
+        )
+        for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
+    ]
     return Metric(
         label=label,
         value=round(value, 2),
         unit="percent",
-        explanation=(
-            f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
-            "recent posts."
-        ),
+        explanation=explanation,
         formula=formula,
         sample_size=n,
+        evidence=evidence,
     )
 
 
-def engagement_rate_median(result: ScrapeResult) -> Metric:
-    return _by_followers(result, "Engagement rate (median)", "median")
+def engagement_rate_median(result: ScrapeResult, now: datetime | None = None) -> Metric:
+    """Median rate by followers; pass `now` to apply the 90-day rule."""
+    return _by_followers(result, "Engagement rate (median)", "median", now)
 
 
-def engagement_rate_mean(result: ScrapeResult) -> Metric:
-    return _by_followers(result, "Engagement rate (mean)", "mean")
+def engagement_rate_mean(result: ScrapeResult, now: datetime | None = None) -> Metric:
+    """Mean rate by followers; pass `now` to apply the 90-day rule."""
+    return _by_followers(result, "Engagement rate (mean)", "mean", now)
 
 
 def engagement_rate_by_views(result: ScrapeResult) -> Metric:
@@ -107,7 +189,8 @@ def engagement_rate_by_views(result: ScrapeResult) -> Metric:
             formula=formula,
             sample_size=n,
         )
-    value = median(_interactions(p) / (p.views or 1) * 100 for p in posts)
+    rates = [_interactions(p) / (p.views or 1) * 100 for p in posts]
+    value = median(rates)
     return Metric(
         label=label,
         value=round(value, 2),
@@ -117,6 +200,10 @@ def engagement_rate_by_views(result: ScrapeResult) -> Metric:
         ),
         formula=formula,
         sample_size=n,
+        evidence=[
+            Evidence(kind="post", ref=p.id, note=f"{rate:.2f}% of {p.views:,} views")
+            for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
+        ],
     )
 
 
@@ -158,4 +245,130 @@ def likes_comments_ratio(result: ScrapeResult) -> Metric:
         ),
         formula=formula,
         sample_size=n,
+        evidence=[
+            Evidence(kind="post", ref=p.id, note=f"{p.likes:,} likes, {p.comments:,} comments")
+            for p in posts[:MAX_EVIDENCE]
+        ],
+    )
+
+
+def engagement_position(result: ScrapeResult, now: datetime | None = None) -> EngagementPosition:
+    """The median rate by followers against the published band of the account's tier."""
+    followers = result.profile.followers
+    tier = tier_of(followers)
+    band = engagement_band(result.platform, tier)
+    rate = engagement_rate_median(result, now)
+    platform = result.platform.label
+    band_text = (
+        f"the {platform} {tier.value} band is {band.low:g}-{band.high:g}% "
+        f"(typical {band.typical:g}%; {band.source})"
+    )
+    position: Position | None
+    if rate.value is None:
+        position = None
+        explanation = f"{rate.explanation} For comparison, {band_text}."
+    else:
+        if rate.value < band.low:
+            position = "below"
+        elif rate.value > band.high:
+            position = "above"
+        else:
+            position = "within"
+        explanation = (
+            f"Median engagement {rate.value:.2f}% is {position} the usual range for a "
+            f"{tier.value} account ({followers:,} followers): {band_text}."
+        )
+    return EngagementPosition(
+        platform=result.platform,
+        followers=followers,
+        tier=tier,
+        tier_bands=TIER_BANDS,
+        rate=rate.value,
+        band_low=band.low,
+        band_typical=band.typical,
+        band_high=band.high,
+        source=band.source,
+        position=position,
+        explanation=explanation,
+    )
+
+
+def _spread_class(cv: float) -> tuple[SpreadClass, str]:
+    if cv < EVEN_BELOW:
+        return "even", (
+            "unusually even: bought likes arrive in similar batches on every post, "
+            "so check the like sources"
+        )
+    if cv > UNEVEN_ABOVE:
+        return "uneven", (
+            "very uneven: a few posts (giveaways, contests or one viral post) carry most likes, "
+            "so the average overstates a normal post"
+        )
+    return "normal", "within the usual spread of an organic audience"
+
+
+def like_spread(result: ScrapeResult) -> LikeSpread:
+    label = "Like spread (coefficient of variation)"
+    formula = (
+        "sample standard deviation(likes) / mean(likes) * 100 over all fetched posts with "
+        f"visible likes; < {EVEN_BELOW:g}% even, {EVEN_BELOW:g}-{UNEVEN_ABOVE:g}% normal, "
+        f"> {UNEVEN_ABOVE:g}% uneven"
+    )
+    posts = sorted(
+        (p for p in result.posts if p.likes is not None),
+        key=lambda p: p.published_at,
+        reverse=True,
+    )
+    likes = [p.likes or 0 for p in posts]
+    n = len(posts)
+    if n < MIN_SPREAD_POSTS or sum(likes) == 0:
+        why = (
+            f"the spread needs likes on at least {MIN_SPREAD_POSTS} posts"
+            if n < MIN_SPREAD_POSTS
+            else "no post has any likes"
+        )
+        metric = Metric(
+            label=label,
+            value=None,
+            unit="percent",
+            explanation=f"Not enough data (n={n}): {why}.",
+            formula=formula,
+            sample_size=n,
+        )
+        return LikeSpread(metric=metric, classification=None)
+    mean = fmean(likes)
+    cv = stdev(likes) / mean * 100
+    classification, meaning = _spread_class(cv)
+    # The extremes explain the spread best: the most and the least liked posts.
+    extremes = sorted(posts, key=lambda p: p.likes or 0)
+    shown = [*extremes[-(MAX_EVIDENCE // 2) :][::-1], *extremes[: MAX_EVIDENCE // 2]]
+    seen: set[str] = set()
+    evidence = []
+    for p in shown:
+        if p.id not in seen:
+            seen.add(p.id)
+            evidence.append(Evidence(kind="post", ref=p.id, note=f"{p.likes:,} likes"))
+    metric = Metric(
+        label=label,
+        value=round(cv, 1),
+        unit="percent",
+        explanation=(
+            f"Likes vary by {cv:.1f}% around their mean of {mean:,.0f} across {n} posts: {meaning}."
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=evidence,
+    )
+    return LikeSpread(metric=metric, classification=classification)
+
+
+def engagement(result: ScrapeResult, now: datetime) -> EngagementReport:
+    """Every engagement signal of one account, with the 90-day rule applied."""
+    return EngagementReport(
+        rate_median=engagement_rate_median(result, now),
+        rate_mean=engagement_rate_mean(result, now),
+        rate_by_views=engagement_rate_by_views(result),
+        likes_comments_ratio=likes_comments_ratio(result),
+        position=engagement_position(result, now),
+        like_spread=like_spread(result),
     )

@@ -1,0 +1,222 @@
+"""Audience authenticity: who the sampled followers are, and how many look fake.
+
+Every sampled follower gets one audience type. Overlaps are resolved in this order, first match
+wins:
+
+1. suspicious: fake probability >= THRESHOLD (fake_account.py). First because a bought account
+   with thousands of bought followers is not an influencer, and most follower bots also follow
+   thousands of accounts.
+2. mass follower: following > 1,500. Such an account's feed is too crowded to see the creator's
+   posts, whatever its own follower count.
+3. influencer: followers > 5,000.
+4. real: the rest.
+
+Quality audience = real + influencer, the followers a sponsored post can actually reach (the
+split HypeAuditor's Audience Quality Score popularised).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from statistics import fmean
+
+from pydantic import BaseModel
+
+from webapp.models import Evidence, Metric
+from webapp.pipeline.analysis.benford import benford_metrics
+from webapp.pipeline.analysis.fake_account import THRESHOLD, fake_probability, reasons
+from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
+
+MASS_FOLLOWING = 1_500  # following above this: mass follower
+INFLUENCER_FOLLOWERS = 5_000  # followers above this: influencer
+# Below 10 accounts one account moves a share by more than 10 points: too coarse to report.
+MIN_SAMPLE = 10
+MAX_EVIDENCE = 10
+
+
+class AudienceType(enum.StrEnum):
+    SUSPICIOUS = "suspicious"
+    MASS_FOLLOWER = "mass_follower"
+    INFLUENCER = "influencer"
+    REAL = "real"
+
+
+QUALITY_TYPES = frozenset({AudienceType.REAL, AudienceType.INFLUENCER})
+
+
+def audience_type(stub: AccountStub, probability: float | None = None) -> AudienceType:
+    """The account's type, in the order of precedence of the module docstring."""
+    if probability is None:
+        probability = fake_probability(stub)
+    if probability >= THRESHOLD:
+        return AudienceType.SUSPICIOUS
+    if stub.following is not None and stub.following > MASS_FOLLOWING:
+        return AudienceType.MASS_FOLLOWER
+    if stub.followers is not None and stub.followers > INFLUENCER_FOLLOWERS:
+        return AudienceType.INFLUENCER
+    return AudienceType.REAL
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    stub: AccountStub
+    probability: float
+    kind: AudienceType
+
+
+class AudienceReport(BaseModel):
+    real_share: Metric
+    influencer_share: Metric
+    mass_follower_share: Metric
+    suspicious_share: Metric
+    quality_audience_share: Metric
+    mean_fake_probability: Metric
+    benford_chi_square: Metric
+    benford_p_value: Metric
+
+
+def _suspicious_note(s: Scored) -> str:
+    why = reasons(s.stub)
+    return f"fake probability {s.probability:.2f}" + (f": {', '.join(why)}" if why else "")
+
+
+_NOTES: dict[AudienceType, Callable[[Scored], str]] = {
+    AudienceType.SUSPICIOUS: _suspicious_note,
+    AudienceType.MASS_FOLLOWER: lambda s: f"mass follower: following {s.stub.following or 0:,}",
+    AudienceType.INFLUENCER: lambda s: f"influencer: {s.stub.followers or 0:,} followers",
+    AudienceType.REAL: lambda s: f"real: fake probability {s.probability:.2f}",
+}
+# Which accounts of a type explain it best: the most suspicious, the heaviest followers, the
+# largest influencers, the most clearly real.
+_ORDER: dict[AudienceType, Callable[[Scored], float]] = {
+    AudienceType.SUSPICIOUS: lambda s: -s.probability,
+    AudienceType.MASS_FOLLOWER: lambda s: -(s.stub.following or 0),
+    AudienceType.INFLUENCER: lambda s: -(s.stub.followers or 0),
+    AudienceType.REAL: lambda s: s.probability,
+}
+
+
+def _evidence(accounts: Sequence[Scored]) -> list[Evidence]:
+    return [
+        Evidence(kind="account", ref=s.stub.username, note=_NOTES[s.kind](s))
+        for s in accounts[:MAX_EVIDENCE]
+    ]
+
+
+def _not_enough(label: str, formula: str, n: int) -> Metric:
+    why = "no follower sample was fetched" if n == 0 else f"at least {MIN_SAMPLE} are needed"
+    return Metric(
+        label=label,
+        value=None,
+        unit="percent",
+        explanation=f"Not enough data (n={n}): {n} sampled followers; {why}.",
+        formula=formula,
+        sample_size=n,
+    )
+
+
+_TYPE_LABELS = {
+    AudienceType.REAL: "Real followers",
+    AudienceType.INFLUENCER: "Influencer followers",
+    AudienceType.MASS_FOLLOWER: "Mass followers",
+    AudienceType.SUSPICIOUS: "Suspicious followers",
+}
+_TYPE_WORDS = {
+    AudienceType.REAL: "look like real people",
+    AudienceType.INFLUENCER: f"are influencers (over {INFLUENCER_FOLLOWERS:,} followers)",
+    AudienceType.MASS_FOLLOWER: f"follow over {MASS_FOLLOWING:,} accounts",
+    AudienceType.SUSPICIOUS: f"look fake (fake probability >= {THRESHOLD})",
+}
+
+
+def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
+    label = _TYPE_LABELS[kind]
+    formula = f"accounts of type {kind.value} / sampled followers * 100"
+    n = len(scored)
+    if n < MIN_SAMPLE:
+        return _not_enough(label, formula, n)
+    members = sorted((s for s in scored if s.kind is kind), key=_ORDER[kind])
+    value = len(members) / n * 100
+    return Metric(
+        label=label,
+        value=round(value, 2),
+        unit="percent",
+        explanation=(
+            f"{value:.1f}% of the {n} sampled followers ({len(members)}) {_TYPE_WORDS[kind]}."
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=_evidence(members),
+    )
+
+
+def _quality_share(scored: Sequence[Scored]) -> Metric:
+    label = "Quality audience"
+    formula = "(real + influencer accounts) / sampled followers * 100"
+    n = len(scored)
+    if n < MIN_SAMPLE:
+        return _not_enough(label, formula, n)
+    quality = sum(1 for s in scored if s.kind in QUALITY_TYPES)
+    value = quality / n * 100
+    # The accounts that pull the share down, most suspicious first.
+    others = sorted(
+        (s for s in scored if s.kind not in QUALITY_TYPES), key=lambda s: -s.probability
+    )
+    return Metric(
+        label=label,
+        value=round(value, 2),
+        unit="percent",
+        explanation=(
+            f"{value:.1f}% of the {n} sampled followers ({quality}) are real people or "
+            f"influencers; {n - quality} are suspicious or mass followers."
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=_evidence(others),
+    )
+
+
+def _mean_probability(scored: Sequence[Scored]) -> Metric:
+    label = "Mean fake probability"
+    formula = "mean(fake_probability(account)) * 100 over the sampled followers"
+    n = len(scored)
+    if n < MIN_SAMPLE:
+        return _not_enough(label, formula, n)
+    value = fmean(s.probability for s in scored) * 100
+    top = sorted(scored, key=lambda s: -s.probability)
+    evidence = [
+        Evidence(kind="account", ref=s.stub.username, note=_suspicious_note(s))
+        for s in top[:MAX_EVIDENCE]
+    ]
+    return Metric(
+        label=label,
+        value=round(value, 2),
+        unit="percent",
+        explanation=(
+            f"On average a sampled follower is {value:.1f}% likely to be fake, over {n} "
+            "accounts (equal prior odds of fake and real)."
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=evidence,
+    )
+
+
+def audience(result: ScrapeResult) -> AudienceReport:
+    scored = []
+    for stub in result.follower_sample:
+        probability = fake_probability(stub)
+        scored.append(Scored(stub, probability, audience_type(stub, probability)))
+    chi, p = benford_metrics([stub.followers for stub in result.follower_sample])
+    return AudienceReport(
+        real_share=_type_share(scored, AudienceType.REAL),
+        influencer_share=_type_share(scored, AudienceType.INFLUENCER),
+        mass_follower_share=_type_share(scored, AudienceType.MASS_FOLLOWER),
+        suspicious_share=_type_share(scored, AudienceType.SUSPICIOUS),
+        quality_audience_share=_quality_share(scored),
+        mean_fake_probability=_mean_probability(scored),
+        benford_chi_square=chi,
+        benford_p_value=p,
+    )

@@ -1,0 +1,101 @@
+"""What one comment's text is: generic praise, emoji only, tags only, a question, purchase intent.
+
+Each test reads only the text, so one comment can be several things at once ("🔥🔥" is both
+emoji-only and generic; "how much?" is both a question and purchase intent).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from webapp.pipeline.analysis.comment_words import (
+    FILLER,
+    GENERIC_MAX_WORDS,
+    GENERIC_PHRASES,
+    PRAISE,
+    PURCHASE_INTENT,
+    QUESTION_STARTS,
+)
+from webapp.pipeline.analysis.keywords import Keywords, fold
+
+_MENTION = re.compile(r"@[\w.]+")
+_WORD = re.compile(r"\w+")
+_WHITESPACE = re.compile(r"\s+")
+# Symbols (emoji), their modifiers (skin tones: Sk; variation selectors: Mn; keycaps: Me) and
+# joiners (ZWJ: Cf). Punctuation may sit between them ("🔥🔥!").
+_EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
+_PURCHASE = Keywords(PURCHASE_INTENT)
+
+
+def normalised(text: str) -> str:
+    """The text duplicates are compared on: folded, whitespace collapsed, ends trimmed."""
+    return _WHITESPACE.sub(" ", fold(text)).strip(" .!")
+
+
+def is_emoji_only(text: str) -> bool:
+    chars = [c for c in text if not c.isspace()]
+    categories = [unicodedata.category(c) for c in chars]
+    return "So" in categories and all(c in _EMOJI_PARTS or c.startswith("P") for c in categories)
+
+
+def is_mention_only(text: str) -> bool:
+    if not _MENTION.search(text):
+        return False
+    return not _WORD.search(_MENTION.sub(" ", text))
+
+
+def is_generic(text: str) -> bool:
+    """Praise that fits any post: a listed phrase, <= 3 praise/filler words, or emoji only."""
+    return is_emoji_only(text) or _generic_words(_WORD.findall(fold(text)))
+
+
+def _generic_words(words: list[str]) -> bool:
+    if not words:
+        return False
+    if " ".join(words) in GENERIC_PHRASES:
+        return True
+    return (
+        len(words) <= GENERIC_MAX_WORDS
+        and all(w in PRAISE or w in FILLER for w in words)
+        and any(w in PRAISE for w in words)
+    )
+
+
+def is_question(text: str) -> bool:
+    return _question(text, _WORD.findall(fold(text)))
+
+
+def _question(text: str, words: list[str]) -> bool:
+    # "\uff1f" is the full-width question mark of Chinese and Japanese text.
+    if "?" in text or "¿" in text or "\uff1f" in text:
+        return True
+    return bool(words) and words[0] in QUESTION_STARTS
+
+
+def purchase_phrases(text: str) -> list[str]:
+    return _PURCHASE.found(fold(text))
+
+
+@dataclass(frozen=True, slots=True)
+class TextKinds:
+    generic: bool
+    emoji_only: bool
+    mention_only: bool
+    question: bool
+    purchase: list[str]
+
+
+def classify(text: str) -> TextKinds:
+    # Fold and split once: on a large account this runs for tens of thousands of comments.
+    folded = fold(text)
+    words = _WORD.findall(folded)
+    emoji_only = is_emoji_only(text)
+    return TextKinds(
+        generic=emoji_only or _generic_words(words),
+        emoji_only=emoji_only,
+        mention_only=is_mention_only(text),
+        question=_question(text, words),
+        purchase=_PURCHASE.found(folded),
+    )

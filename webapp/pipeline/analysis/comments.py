@@ -1,0 +1,137 @@
+"""Comment signals: how much of the conversation under the posts is real.
+
+Generic praise, emoji strings and bare tags fit any post, so bots and pods post them; exact
+duplicates are copy-paste; a recurring set of authors on most posts is a pod; questions and
+purchase intent are what a brand pays for. Shares are of all fetched comments and overlap (one
+comment can be generic and emoji-only at once).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from pydantic import BaseModel, Field
+
+from webapp.models import Evidence, Metric
+from webapp.pipeline.analysis.comment_text import TextKinds, classify, normalised
+from webapp.pipeline.analysis.commenters import recurring_metrics, suspicious_commenters
+from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
+from webapp.pipeline.scraping.result import Comment, ScrapeResult
+
+# Below this, one comment moves a share by more than ten points.
+MIN_COMMENTS = 10
+
+
+class CommentReport(BaseModel):
+    generic_share: Metric = Field(description="Praise that fits any post, emoji strings included")
+    emoji_only_share: Metric
+    mention_only_share: Metric
+    duplicate_share: Metric = Field(description="Copies of a comment already seen")
+    recurring_commenters: Metric = Field(description="Authors on >= half the commented posts")
+    recurring_comment_share: Metric = Field(description="Comments those authors wrote: pod signal")
+    suspicious_commenter_share: Metric
+    question_share: Metric
+    purchase_intent_share: Metric
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _text_share(
+    comments: list[Comment],
+    kinds: list[TextKinds],
+    label: str,
+    of_what: str,
+    rule: str,
+    test: Callable[[TextKinds], bool],
+) -> Metric:
+    formula = f"comments that are {rule} / fetched comments * 100"
+    n = len(comments)
+    if n < MIN_COMMENTS:
+        why = f"{n} comments were fetched; at least {MIN_COMMENTS} are needed for a share."
+        return insufficient(label, "percent", n, why, formula)
+    hits = [c for c, k in zip(comments, kinds, strict=True) if test(k)]
+    evidence = [
+        Evidence(kind="comment", ref=c.author, note=f"“{_quote(c.text)}” on post {c.post_id}")
+        for c in hits[:MAX_EVIDENCE]
+    ]
+    return share(label, len(hits), n, of_what, formula, evidence)
+
+
+def _duplicates(comments: list[Comment]) -> Metric:
+    label = "Duplicate comments"
+    formula = (
+        "(fetched comments - distinct normalised texts) / fetched comments * 100; "
+        "normalised: case, accents, spacing and trailing . ! ignored"
+    )
+    n = len(comments)
+    if n < MIN_COMMENTS:
+        why = f"{n} comments were fetched; at least {MIN_COMMENTS} are needed for a share."
+        return insufficient(label, "percent", n, why, formula)
+    seen: Counter[str] = Counter()
+    copies = 0
+    evidence: list[Evidence] = []
+    for c in comments:
+        key = normalised(c.text)
+        seen[key] += 1
+        if seen[key] > 1:
+            copies += 1
+            if len(evidence) < MAX_EVIDENCE:
+                note = f"copy {seen[key]} of “{_quote(c.text)}” on post {c.post_id}"
+                evidence.append(Evidence(kind="comment", ref=c.author, note=note))
+    what = "fetched comments repeat an earlier comment word for word"
+    return share(label, copies, n, what, formula, evidence)
+
+
+def comment_signals(result: ScrapeResult) -> CommentReport:
+    comments = result.comments
+    kinds = [classify(c.text) for c in comments]
+    recurring, recurring_share = recurring_metrics(comments)
+    return CommentReport(
+        generic_share=_text_share(
+            comments,
+            kinds,
+            "Generic comments",
+            "fetched comments are generic praise or emoji only",
+            "listed generic phrases, <= 3 words of praise, or emoji only",
+            lambda k: k.generic,
+        ),
+        emoji_only_share=_text_share(
+            comments,
+            kinds,
+            "Emoji-only comments",
+            "fetched comments are emoji only",
+            "emoji only",
+            lambda k: k.emoji_only,
+        ),
+        mention_only_share=_text_share(
+            comments,
+            kinds,
+            "Mention-only comments",
+            "fetched comments only tag other accounts",
+            "only @mentions",
+            lambda k: k.mention_only,
+        ),
+        duplicate_share=_duplicates(comments),
+        recurring_commenters=recurring,
+        recurring_comment_share=recurring_share,
+        suspicious_commenter_share=suspicious_commenters(comments),
+        question_share=_text_share(
+            comments,
+            kinds,
+            "Questions",
+            "fetched comments ask something",
+            "questions (a question mark, or a question word first)",
+            lambda k: k.question,
+        ),
+        purchase_intent_share=_text_share(
+            comments,
+            kinds,
+            "Purchase intent",
+            "fetched comments ask where to buy, for a link or the price",
+            "purchase-intent phrases (7 languages)",
+            lambda k: bool(k.purchase),
+        ),
+    )
