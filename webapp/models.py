@@ -148,6 +148,47 @@ class ReportMetrics(BaseModel):
     days_since_last_post: Metric
 
 
+SectionKey = Literal["engagement", "audience", "comments", "growth", "content", "pricing"]
+Verdict = Literal["recommended", "review", "avoid"]
+
+
+class SectionMetric(BaseModel):
+    key: str = Field(description="Stable name of the metric within its section")
+    metric: Metric
+
+
+class ReportSection(BaseModel):
+    """One signal family of the report: its metrics, each with formula and evidence."""
+
+    key: SectionKey
+    title: str
+    metrics: list[SectionMetric]
+
+
+class SubScore(BaseModel):
+    key: SectionKey
+    label: str
+    value: float | None = Field(description="0-100; None when the data cannot support it")
+    weight: float = Field(
+        description="Share of the quality score (weights of missing parts are spread over the rest)"
+    )
+    explanation: str
+
+
+class Reason(BaseModel):
+    text: str
+    section: SectionKey
+    metric: str | None = Field(description="Key of the metric in that section that shows it")
+
+
+class QualityScore(BaseModel):
+    value: float | None = Field(description="0-100 weighted mean of the sub-scores")
+    verdict: Verdict | None
+    reasons: list[Reason] = Field(description="The three strongest reasons for the verdict")
+    sub_scores: list[SubScore]
+    formula: str
+
+
 class ReportResponse(BaseModel):
     job_id: str
     handle: str
@@ -157,6 +198,10 @@ class ReportResponse(BaseModel):
     generated_at: str
     profile: ProfileFigures
     metrics: ReportMetrics
+    score: QualityScore | None = Field(default=None, description="Quality score and verdict")
+    sections: list[ReportSection] = Field(
+        default_factory=list, description="Every signal family with its metrics and evidence"
+    )
     coverage: list[str] = Field(description="What could not be fetched, and why")
 
 

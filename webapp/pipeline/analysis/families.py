@@ -1,0 +1,88 @@
+"""Every signal family of one account, computed together (off the event loop), and turned into
+the report's sections: one list of metrics per family, nested groups flattened."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from webapp.models import Metric, ReportSection, SectionKey, SectionMetric, Snapshot
+from webapp.pipeline.analysis.audience import AudienceReport, audience
+from webapp.pipeline.analysis.comments import CommentReport, comment_signals
+from webapp.pipeline.analysis.content import ContentReport, content_signals
+from webapp.pipeline.analysis.engagement import EngagementPosition, EngagementReport, engagement
+from webapp.pipeline.analysis.growth import GrowthReport, growth
+from webapp.pipeline.analysis.pricing import PricingReport, pricing
+from webapp.pipeline.scraping.result import ScrapeResult
+
+TITLES: dict[SectionKey, str] = {
+    "engagement": "Engagement",
+    "audience": "Audience authenticity",
+    "comments": "Comments",
+    "growth": "Growth",
+    "content": "Content, cadence and sponsorship",
+    "pricing": "Reach and price",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Families:
+    engagement: EngagementReport
+    audience: AudienceReport
+    comments: CommentReport
+    growth: GrowthReport
+    content: ContentReport
+    pricing: PricingReport
+
+
+def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> Families:
+    audience_report = audience(result)
+    quality = audience_report.quality_audience_share.value
+    return Families(
+        engagement=engagement(result, now),
+        audience=audience_report,
+        comments=comment_signals(result),
+        growth=growth(result, history, now),
+        content=content_signals(result, now),
+        # Price per genuine viewer discounts the audience the authenticity analysis doubts.
+        pricing=pricing(result, authentic_share=None if quality is None else quality / 100),
+    )
+
+
+def sections_of(families: Families) -> list[ReportSection]:
+    return [
+        ReportSection(key=key, title=TITLES[key], metrics=_metrics(getattr(families, key)))
+        for key in TITLES
+    ]
+
+
+def _metrics(report: BaseModel, prefix: str = "") -> list[SectionMetric]:
+    found: list[SectionMetric] = []
+    for name, value in report:
+        key = f"{prefix}{name}"
+        if isinstance(value, Metric):
+            found.append(SectionMetric(key=key, metric=value))
+        elif isinstance(value, EngagementPosition):
+            found.append(SectionMetric(key=key, metric=_position_metric(value)))
+        elif isinstance(value, BaseModel):
+            found.extend(_metrics(value, prefix=f"{key}."))
+    return found
+
+
+def _position_metric(position: EngagementPosition) -> Metric:
+    """The benchmark position, shown like any other metric."""
+    return Metric(
+        label=f"Against the {position.tier.value} tier's benchmark",
+        value=position.rate,
+        unit="percent",
+        explanation=position.explanation,
+        formula=(
+            f"median engagement vs the {position.platform.label} {position.tier.value} band "
+            f"{position.band_low}-{position.band_high} % (typical {position.band_typical} %; "
+            f"{position.source}); tiers: {position.tier_bands}"
+        ),
+        sample_size=1 if position.rate is not None else 0,
+    )
