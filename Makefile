@@ -58,6 +58,8 @@ bench: test-deps
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/youtube_requests.py
 	$(BIN)/python bench/demo_calibration.py
+	$(BIN)/python bench/audience_eval.py
+	$(BIN)/python bench/analysis_time.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
