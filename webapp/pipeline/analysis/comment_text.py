@@ -35,6 +35,8 @@ def normalised(text: str) -> str:
 
 
 def is_emoji_only(text: str) -> bool:
+    if text.isascii():
+        return False  # emoji are never ASCII
     chars = [c for c in text if not c.isspace()]
     categories = [unicodedata.category(c) for c in chars]
     return "So" in categories and all(c in _EMOJI_PARTS or c.startswith("P") for c in categories)
