@@ -40,6 +40,7 @@ from webapp.pipeline.scraping.tiktok_research import TikTokResearchAdapter, TikT
 from webapp.pipeline.scraping.tiktok_web import DEFAULT_WEB_BASE as TIKTOK_WEB
 from webapp.pipeline.scraping.tiktok_web import TikTokWebAdapter, TikTokWebConfig
 from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
+from webapp.pipeline.workers import make_workers
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
@@ -85,6 +86,7 @@ def create_app(
         http_client = make_client(http_settings)
         http = HttpClient(http_client, http_settings, sleep=clock.sleep, rng=rng, now=clock.now)
         scraper = adapter if adapter is not None else _scraper(settings, http, clock)
+        workers = make_workers(settings.analysis_processes)
         try:
             tracker = JobTracker(
                 store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds
@@ -93,6 +95,7 @@ def create_app(
                 store=store,
                 tracker=tracker,
                 adapter=scraper,
+                workers=workers,
                 clock=clock,
                 rng=rng,
                 max_concurrency=settings.max_concurrency,
@@ -135,6 +138,7 @@ def create_app(
                         watcher.cancel()
                     _restarting()
         finally:
+            await workers.close()
             await http_client.aclose()
             await store.close()
 

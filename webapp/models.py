@@ -189,6 +189,55 @@ class QualityScore(BaseModel):
     formula: str
 
 
+Disclosure = Literal["clear", "buried", "weak", "undisclosed"]
+
+
+class PostRow(BaseModel):
+    """One fetched post with its per-post flags: the chart points and the CSV export's rows."""
+
+    id: str
+    url: str
+    published_at: str
+    kind: str
+    likes: int | None
+    comments: int | None
+    views: int | None
+    engagement_rate: float | None = Field(
+        description="(likes + comments) / followers, percent; None when likes are hidden"
+    )
+    in_engagement_rate: bool = Field(
+        description=(
+            "One of the 12 latest posts with visible likes, from the last 90 days: counted in the"
+            " engagement rate (older posts among the 12 count as 0 %)"
+        )
+    )
+    sponsored: bool = Field(
+        description="Looks paid: platform flag, disclosure marker, or a brand with a code or link"
+    )
+    disclosure: Disclosure | None = Field(
+        description="How a paid-looking post is disclosed; None when it needs no disclosure"
+    )
+    brand_safety: list[str] = Field(
+        description="Brand-safety categories whose keywords its caption or hashtags use"
+    )
+
+
+class FollowerPoint(BaseModel):
+    day: str = Field(description="ISO date (UTC)")
+    followers: int
+    spike: bool = Field(description="The gain ending on this day is a follower spike")
+
+
+class BenchmarkBand(BaseModel):
+    """The published engagement band of the account's tier on its platform."""
+
+    tier: str
+    low: float = Field(description="Bottom of the usual range, percent")
+    typical: float
+    high: float = Field(description="Top of the usual range, percent")
+    source: str
+
+
 class ReportResponse(BaseModel):
     job_id: str
     handle: str
@@ -201,6 +250,15 @@ class ReportResponse(BaseModel):
     score: QualityScore | None = Field(default=None, description="Quality score and verdict")
     sections: list[ReportSection] = Field(
         default_factory=list, description="Every signal family with its metrics and evidence"
+    )
+    benchmark: BenchmarkBand | None = Field(
+        default=None, description="The tier's published engagement band"
+    )
+    posts: list[PostRow] = Field(
+        default_factory=list, description="Fetched posts, newest first, with per-post flags"
+    )
+    follower_history: list[FollowerPoint] = Field(
+        default_factory=list, description="Observed followers per day, oldest first"
     )
     coverage: list[str] = Field(description="What could not be fetched, and why")
 

@@ -19,6 +19,7 @@ from webapp.models import (
 )
 from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_csv import OPTIONAL, REQUIRED
+from webapp.report_csv import COLUMNS
 
 _REF = "#/components/schemas/{model}"
 
@@ -221,6 +222,28 @@ def openapi_document() -> dict[str, Any]:
                     "parameters": [_JOB_ID],
                     "responses": {
                         "200": _json(ReportResponse, "The report"),
+                        "404": _error("Unknown, malformed or expired job id"),
+                        "409": _error(
+                            "The job has not finished (code job_not_finished) or it failed "
+                            "(code job_failed, with the reason)"
+                        ),
+                    },
+                }
+            },
+            "/api/report/{job_id}.csv": {
+                "get": {
+                    "summary": "The report's posts as CSV, one row per post with its flags",
+                    "description": (
+                        "Columns: " + ", ".join(COLUMNS) + ". Text that a spreadsheet would "
+                        "read as a formula starts with an apostrophe."
+                    ),
+                    "operationId": "report_csv",
+                    "parameters": [_JOB_ID],
+                    "responses": {
+                        "200": {
+                            "description": "The posts (header row first)",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
                         "404": _error("Unknown, malformed or expired job id"),
                         "409": _error(
                             "The job has not finished (code job_not_finished) or it failed "

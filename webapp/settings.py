@@ -44,6 +44,8 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
     stream_ping_seconds: float = 15.0
+    # Worker processes for analysis; 0 runs it in a thread of the web process.
+    analysis_processes: int = field(default_factory=lambda: default_analysis_processes())
     log_level: str = "INFO"
 
     @classmethod
@@ -71,6 +73,7 @@ class Settings:
             if getattr(self, name) < 1:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be at least 1")
         non_negative = (
+            "analysis_processes",
             "job_ttl_seconds",
             "retry_base_seconds",
             "retry_max_seconds",
@@ -84,6 +87,11 @@ class Settings:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be greater than 0")
         if self.source not in ("auto", "demo"):
             raise SettingsError("WEBAPP_SOURCE must be 'auto' or 'demo'")
+
+
+def default_analysis_processes() -> int:
+    """One per core but the one the event loop needs; at least one, at most four."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
 def _parse(name: str, raw: str, default: object) -> object:

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from webapp.models import Phase, Platform, Snapshot
-from webapp.pipeline.analysis import analyse
+from webapp.models import Phase, Platform, ReportResponse
 from webapp.pipeline.errors import TransientError
-from webapp.pipeline.finalizing import build_report
-from webapp.pipeline.run import PipelineOutput, run_pipeline
+from webapp.pipeline.report import ReportOutput, full_report
+from webapp.pipeline.run import run_pipeline
 from webapp.pipeline.scraping.adapter import ScrapeProgress, ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.result import Profile, ScrapeResult
+from webapp.pipeline.workers import ProcessWorkers, ThreadWorkers, Workers
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 REQUEST = ScrapeRequest(platform=Platform.INSTAGRAM, handle="natgeo", attempt=1)
@@ -73,15 +73,20 @@ async def _ignore(fraction: float, message: str) -> None:
     return None
 
 
-async def run(recorder: PhaseRecorder, history: list[Snapshot] | None = None) -> PipelineOutput:
+async def run(recorder: PhaseRecorder, workers: Workers | None = None) -> ReportOutput:
     return await run_pipeline(
         job_id="job-1",
         request=REQUEST,
         adapter=DemoAdapter(FakeClock(), 0.0),
-        history=history or [],
+        history=[],
         clock=FakeClock(),
         progress=recorder,
+        workers=workers or ThreadWorkers(),
     )
+
+
+def report_of(output: ReportOutput) -> ReportResponse:
+    return ReportResponse.model_validate_json(output.report_json)
 
 
 async def test_phases_run_in_order_with_few_progress_calls() -> None:
@@ -93,26 +98,45 @@ async def test_phases_run_in_order_with_few_progress_calls() -> None:
     phase, fraction, message = recorder.calls[-2]
     assert (phase, fraction) == (Phase.ANALYSIS, 0.0)
     assert message.startswith(f"Analysing {posts} posts, ")
-    assert recorder.calls[-1] == (Phase.FINALIZING, 0.0, "Building the report")
+    assert recorder.calls[-1] == (Phase.FINALIZING, 0.0, "Saving the report")
     percents = recorder.percents()
     assert percents == sorted(percents)
     assert percents[4] == 30.0  # Analysis starts at the top of the Scraping band
-    assert output.report.job_id == "job-1"
-    assert output.report.handle == "natgeo"
-    assert output.report.is_demo
-    assert output.report.generated_at == "2026-05-10T12:00:00.000Z"
+    report = report_of(output)
+    assert report.job_id == "job-1"
+    assert report.handle == "natgeo"
+    assert report.is_demo
+    assert report.generated_at == "2026-05-10T12:00:00.000Z"
+    assert report.score is not None
+    assert report.score.verdict is not None
+    assert [section.key for section in report.sections] == [
+        "engagement",
+        "audience",
+        "comments",
+        "growth",
+        "content",
+        "pricing",
+    ]
+    assert len(report.posts) == posts
     assert output.snapshot.job_id == "job-1"
-    assert output.snapshot.engagement_rate == output.report.metrics.engagement_rate_median.value
+    assert output.snapshot.engagement_rate == report.metrics.engagement_rate_median.value
     assert output.snapshot.taken_at == NOW
 
 
 async def test_output_is_what_the_parts_build() -> None:
     result = await DemoAdapter(FakeClock(), 0.0).fetch(REQUEST, _ignore)
-    expected = build_report(
-        job_id="job-1", result=result, metrics=analyse(result, [], NOW), generated_at=NOW
-    )
+    expected = full_report("job-1", result, [], NOW)
     output = await run(PhaseRecorder())
-    assert output.report == expected
+    assert report_of(output) == expected
+
+
+async def test_a_worker_process_builds_the_same_report_as_a_thread() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        in_process = await run(PhaseRecorder(), workers)
+    finally:
+        await workers.close()
+    assert in_process == await run(PhaseRecorder())
 
 
 async def test_a_rerun_gives_the_same_output() -> None:
@@ -134,6 +158,7 @@ async def test_adapter_errors_propagate_unchanged() -> None:
             history=[],
             clock=FakeClock(),
             progress=recorder,
+            workers=ThreadWorkers(),
         )
     assert caught.value is error
     assert [phase for phase, _, _ in recorder.calls] == [Phase.SCRAPING]
@@ -148,8 +173,11 @@ async def test_scraping_fractions_are_kept_within_the_phase() -> None:
         history=[],
         clock=FakeClock(),
         progress=recorder,
+        workers=ThreadWorkers(),
     )
     assert [f for phase, f, _ in recorder.calls if phase is Phase.SCRAPING] == [0.0, 1.0]
-    assert output.report.source == "sloppy"
-    assert not output.report.is_demo
-    assert output.report.metrics.engagement_rate_median.value is None
+    report = report_of(output)
+    assert report.source == "sloppy"
+    assert not report.is_demo
+    assert report.metrics.engagement_rate_median.value is None
+    assert report.posts == []

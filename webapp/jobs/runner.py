@@ -20,6 +20,7 @@ from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.run import run_pipeline
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
 from webapp.pipeline.scraping.upload import UploadAdapter
+from webapp.pipeline.workers import Workers
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class JobRunner:
         store: Store,
         tracker: JobTracker,
         adapter: Adapter,
+        workers: Workers,
         clock: Clock,
         rng: random.Random,
         max_concurrency: int,
@@ -42,6 +44,7 @@ class JobRunner:
         self._store = store
         self._tracker = tracker
         self._adapter = adapter
+        self._workers = workers
         self._clock = clock
         self._rng = rng
         self._slots = asyncio.Semaphore(max_concurrency)
@@ -154,12 +157,13 @@ class JobRunner:
                 history=history,
                 clock=self._clock,
                 progress=progress,
+                workers=self._workers,
             )
             await self._tracker.transition(
                 job,
                 status=JobStatus.COMPLETED,
                 message="Report ready",
-                report_json=output.report.model_dump_json(),
+                report_json=output.report_json,
                 snapshot=output.snapshot,
             )
             return None

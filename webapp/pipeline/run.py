@@ -7,28 +7,20 @@ propagate unchanged: deciding between retry and failure is the runner's job.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from webapp.clock import Clock
-from webapp.models import Phase, ReportResponse, Snapshot
-from webapp.pipeline.analysis import analyse
-from webapp.pipeline.finalizing import build_report, snapshot_of
+from webapp.models import Phase, Snapshot
+from webapp.pipeline.report import ReportOutput, analyse_and_report
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
 from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.workers import Workers
 
 logger = logging.getLogger(__name__)
 
 # Phase, fraction in [0, 1] within that phase, one-line message.
 PhaseProgress = Callable[[Phase, float, str], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class PipelineOutput:
-    report: ReportResponse
-    snapshot: Snapshot
 
 
 def analysing_message(result: ScrapeResult) -> str:
@@ -46,7 +38,8 @@ async def run_pipeline(
     history: Sequence[Snapshot],
     clock: Clock,
     progress: PhaseProgress,
-) -> PipelineOutput:
+    workers: Workers,
+) -> ReportOutput:
     async def scraping(fraction: float, message: str) -> None:
         # Clamp so a sloppy adapter cannot push percent outside the Scraping band.
         await progress(Phase.SCRAPING, min(1.0, max(0.0, fraction)), message)
@@ -54,12 +47,10 @@ async def run_pipeline(
     result = await adapter.fetch(request, scraping)
 
     await progress(Phase.ANALYSIS, 0.0, analysing_message(result))
-    # Analysis is CPU work; a thread keeps the event loop free for streams and other jobs.
-    metrics = await asyncio.to_thread(analyse, result, history, clock.now())
-
-    await progress(Phase.FINALIZING, 0.0, "Building the report")
-    generated_at = clock.now()
-    report = build_report(job_id=job_id, result=result, metrics=metrics, generated_at=generated_at)
-    snapshot = snapshot_of(job_id=job_id, result=result, metrics=metrics, taken_at=generated_at)
+    # Analysis and report building are CPU work: off the event loop, in a worker process.
+    output = await workers.run(
+        analyse_and_report, job_id, result.model_dump_json(), list(history), clock.now()
+    )
+    await progress(Phase.FINALIZING, 0.0, "Saving the report")
     logger.debug("pipeline built the report of job %s from %s", job_id, result.source)
-    return PipelineOutput(report=report, snapshot=snapshot)
+    return output

@@ -13,8 +13,9 @@ from starlette.routing import Route
 from webapp.errors import InvalidInput
 from webapp.jobs.service import Submission
 from webapp.jobs.store import StoreError
-from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse
+from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse, ReportResponse
 from webapp.openapi import scrape_result_schema_document
+from webapp.report_csv import csv_filename, posts_csv
 from webapp.routes.body import read_model
 from webapp.routes.upload_body import file_bytes, read_upload_form, upload_request
 from webapp.state import AppState, app_state
@@ -78,6 +79,17 @@ async def report(request: Request) -> Response:
     return Response(body, media_type="application/json")
 
 
+async def report_csv(request: Request) -> Response:
+    state = app_state(request)
+    body = await state.service.report_json(request.path_params["job_id"])
+    report = ReportResponse.model_validate_json(body)
+    return Response(
+        posts_csv(report),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"'},
+    )
+
+
 async def health(request: Request) -> Response:
     state = app_state(request)
     try:
@@ -104,6 +116,8 @@ routes = [
     Route("/api/analyze/upload", analyze_upload, methods=["POST"]),
     Route("/schemas/scrape-result.json", scrape_result_schema, methods=["GET"]),
     Route("/api/status/{job_id}", status, methods=["GET"]),
+    # Before the JSON route, whose {job_id} would also match "<id>.csv".
+    Route("/api/report/{job_id}.csv", report_csv, methods=["GET"]),
     Route("/api/report/{job_id}", report, methods=["GET"]),
     Route("/health", health, methods=["GET"]),
 ]

@@ -94,3 +94,9 @@ def _category(category: str, texts: list[tuple[Post, str]]) -> Metric:
 def brand_safety(posts: list[Post]) -> BrandSafety:
     texts = [(post, _text(post)) for post in posts]
     return BrandSafety(**{category: _category(category, texts) for category in CATEGORIES})
+
+
+def categories_of(post: Post) -> list[str]:
+    """The categories whose keywords one post's caption or hashtags use."""
+    text = _text(post)
+    return [category for category, matcher in _MATCHERS.items() if matcher.found(text)]

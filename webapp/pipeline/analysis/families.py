@@ -9,14 +9,23 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from webapp.models import Metric, ReportSection, SectionKey, SectionMetric, Snapshot
+from webapp.models import (
+    BenchmarkBand,
+    Metric,
+    ReportSection,
+    SectionKey,
+    SectionMetric,
+    Snapshot,
+)
 from webapp.pipeline.analysis.audience import AudienceReport, audience
 from webapp.pipeline.analysis.comments import CommentReport, comment_signals
 from webapp.pipeline.analysis.content import ContentReport, content_signals
 from webapp.pipeline.analysis.engagement import EngagementPosition, EngagementReport, engagement
 from webapp.pipeline.analysis.growth import GrowthReport, growth
 from webapp.pipeline.analysis.pricing import PricingReport, pricing
-from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.analysis.promotion import Promotion
+from webapp.pipeline.analysis.sponsorship import promotions
+from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 TITLES: dict[SectionKey, str] = {
     "engagement": "Engagement",
@@ -36,11 +45,13 @@ class Families:
     growth: GrowthReport
     content: ContentReport
     pricing: PricingReport
+    promotions: list[tuple[Post, Promotion]]  # each post's caption, read once
 
 
 def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> Families:
     audience_report = audience(result)
     quality = audience_report.quality_audience_share.value
+    read = promotions(result)
     return Families(
         engagement=engagement(result, now),
         audience=audience_report,
@@ -49,6 +60,18 @@ def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: dat
         content=content_signals(result, now),
         # Price per genuine viewer discounts the audience the authenticity analysis doubts.
         pricing=pricing(result, authentic_share=None if quality is None else quality / 100),
+        promotions=read,
+    )
+
+
+def benchmark_of(families: Families) -> BenchmarkBand:
+    position = families.engagement.position
+    return BenchmarkBand(
+        tier=position.tier.value,
+        low=position.band_low,
+        typical=position.band_typical,
+        high=position.band_high,
+        source=position.source,
     )
 
 

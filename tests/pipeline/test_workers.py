@@ -1,0 +1,72 @@
+"""Worker processes: results come back, a dead worker is a transient error, the pool recovers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from webapp.pipeline.errors import TransientError
+from webapp.pipeline.workers import (
+    WORKER_DIED,
+    ProcessWorkers,
+    ThreadWorkers,
+    make_workers,
+)
+
+
+def square(value: int) -> int:
+    return value * value
+
+
+def worker_pid() -> int:
+    return os.getpid()
+
+
+def die() -> int:
+    os._exit(3)  # what SIGKILL or the OOM killer leaves: no exception, no cleanup
+
+
+async def test_work_runs_in_another_process_and_comes_back() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        assert await workers.run(square, 12) == 144
+        assert await workers.run(worker_pid) != os.getpid()
+    finally:
+        await workers.close()
+
+
+async def test_a_dead_worker_is_a_transient_error_and_the_next_call_gets_a_new_one() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        before = await workers.run(worker_pid)
+        with pytest.raises(TransientError) as caught:
+            await workers.run(die)
+        assert caught.value.message == WORKER_DIED
+        after = await workers.run(worker_pid)
+        assert after not in (before, os.getpid())
+        assert await workers.run(square, 3) == 9
+    finally:
+        await workers.close()
+
+
+async def test_errors_of_the_work_itself_come_back_unchanged() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        with pytest.raises(TypeError):
+            await workers.run(square, "x")
+        assert await workers.run(square, 2) == 4
+    finally:
+        await workers.close()
+
+
+async def test_zero_processes_means_a_thread_of_this_process() -> None:
+    workers = make_workers(0)
+    assert isinstance(workers, ThreadWorkers)
+    assert await workers.run(worker_pid) == os.getpid()
+    assert isinstance(make_workers(2), ProcessWorkers)
+
+
+def test_a_pool_needs_a_process() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        ProcessWorkers(0)

@@ -1,0 +1,60 @@
+"""Per-post rows of the report: each fetched post with the flags the families gave it.
+
+They feed the report's charts and the CSV export, so a marketer can check any post a number
+rests on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from webapp.clock import isoformat
+from webapp.models import FollowerPoint, PostRow
+from webapp.pipeline.analysis.brand_safety import categories_of
+from webapp.pipeline.analysis.disclosure import finding, looks_sponsored
+from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, recent_posts
+from webapp.pipeline.analysis.growth import GrowthReport
+from webapp.pipeline.analysis.promotion import Promotion
+from webapp.pipeline.scraping.result import Post, ScrapeResult
+
+
+def post_rows(
+    result: ScrapeResult, read: Sequence[tuple[Post, Promotion]], now: datetime
+) -> list[PostRow]:
+    """Every post, newest first. `read` is each post with its promotion reading."""
+    followers = result.profile.followers
+    business = result.profile.business
+    cutoff = now - timedelta(days=ACTIVE_DAYS)
+    counted = {p.id for p in recent_posts(result) if p.likes is not None}
+    rows = [
+        PostRow.model_construct(
+            id=post.id,
+            url=post.url,
+            published_at=isoformat(post.published_at),
+            kind=post.kind,
+            likes=post.likes,
+            comments=post.comments,
+            views=post.views,
+            engagement_rate=(
+                round((post.likes + (post.comments or 0)) / followers * 100, 3)
+                if post.likes is not None and followers > 0
+                else None
+            ),
+            in_engagement_rate=post.id in counted and post.published_at >= cutoff,
+            sponsored=looks_sponsored(promo, business),
+            disclosure=None if (found := finding(promo, business)) is None else found.value,
+            brand_safety=categories_of(post),
+        )
+        for post, promo in read
+    ]
+    rows.sort(key=lambda row: row.published_at, reverse=True)
+    return rows
+
+
+def follower_points(growth: GrowthReport) -> list[FollowerPoint]:
+    spikes = {spike.day for spike in growth.spike_days}
+    return [
+        FollowerPoint.model_construct(day=day.isoformat(), followers=count, spike=day in spikes)
+        for day, count in growth.series
+    ]
