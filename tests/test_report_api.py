@@ -60,6 +60,8 @@ async def test_every_reason_points_at_a_metric_in_the_report(run_app: RunApp) ->
             report = await finished_report(app, handle)
             reasons = report["score"]["reasons"]
             assert 1 <= len(reasons) <= 3, handle
+            named = [(reason["section"], reason["metric"]) for reason in reasons]
+            assert len(named) == len(set(named)), (handle, named)
             for reason in reasons:
                 shown = metric(report, reason["section"], reason["metric"])
                 assert shown["explanation"], (handle, reason)

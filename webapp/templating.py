@@ -10,6 +10,7 @@ from starlette.templating import Jinja2Templates
 
 from webapp.clock import parse_iso
 from webapp.models import Metric, Platform
+from webapp.report_view import metric_anchor
 
 # The event after which a live page closes its EventSource, so the browser does not reconnect.
 END_EVENT = "end"
@@ -25,7 +26,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(at=at, number=number, metric_value=metric_value, when=when)
-    env.globals.update(platforms=list(Platform), END_EVENT=END_EVENT)
+    env.globals.update(platforms=list(Platform), END_EVENT=END_EVENT, metric_anchor=metric_anchor)
     return Jinja2Templates(env=env)
 
 

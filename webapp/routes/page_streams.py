@@ -19,6 +19,7 @@ from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.stream import open_stream
 from webapp.models import JobStatus
+from webapp.report_view import report_view
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.routes.job_view import JobView
 from webapp.routes.pages import RECENT_JOBS, fragment, load_report, report_is_demo
@@ -59,7 +60,9 @@ async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
         except AppError as exc:  # expired between the event and the read
             frames.append(_frame("message", str(escape(exc.message))))
         else:
-            frames.append(_frame("report", fragment(state, "_report.html", report=report)))
+            frames.append(
+                _frame("report", fragment(state, "_report.html", report_view=report_view(report)))
+            )
     if event.terminal:
         frames.append(_END)
     return b"".join(frames)

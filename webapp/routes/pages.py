@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -23,6 +24,7 @@ from webapp.errors import (
     JobNotFinished,
 )
 from webapp.models import JobStatus, Platform, ReportResponse
+from webapp.report_view import report_view
 from webapp.routes.forms import AnalyzeForm, read_form
 from webapp.routes.job_view import view_of
 from webapp.routes.upload_body import file_bytes, is_multipart, read_upload_form, upload_request
@@ -64,12 +66,18 @@ async def load_report(state: AppState, job_id: str) -> ReportResponse:
     return ReportResponse.model_validate_json(await state.service.report_json(job_id))
 
 
+class _ReportHead(BaseModel):
+    """The one field of a stored report the job lists need; the rest is skipped, not built."""
+
+    is_demo: bool
+
+
 async def report_is_demo(state: AppState, job_id: str, status: JobStatus) -> bool | None:
     """Whether a job's figures are demo data; known only once its report exists."""
     if status is not JobStatus.COMPLETED:
         return None
     body = await state.store.get_report(job_id)
-    return None if body is None else ReportResponse.model_validate_json(body).is_demo
+    return None if body is None else _ReportHead.model_validate_json(body).is_demo
 
 
 # --- the form ------------------------------------------------------------------------------------
@@ -141,7 +149,7 @@ async def job_page(request: Request) -> Response:
         "job.html",
         {
             "view": view,
-            "report": report,
+            "report_view": report_view(report) if report else None,
             "existing": request.query_params.get("existing") == "1",
             "stream_url": f"/jobs/{job.id}/stream",
         },
@@ -180,7 +188,7 @@ async def report_page(request: Request) -> Response:
             status_code=exc.status_code,
         )
     view = view_of(job, is_demo=report.is_demo)
-    return _page(request, "report.html", {"view": view, "report": report})
+    return _page(request, "report.html", {"view": view, "report_view": report_view(report)})
 
 
 routes = [

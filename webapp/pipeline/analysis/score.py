@@ -59,7 +59,13 @@ def quality_score(families: Families) -> QualityScore:
         sum(part.sub.weight * (part.sub.value or 0.0) for part in scored) / total_weight, 1
     )
     verdict, vetoes = _verdict(value, families)
-    reasons = vetoes + _strongest(scored, verdict)
+    # A veto names its metric; the same metric is not repeated among the strongest parts.
+    vetoed = {(reason.section, reason.metric) for reason in vetoes}
+    reasons = vetoes + [
+        reason
+        for reason in _strongest(scored, verdict)
+        if (reason.section, reason.metric) not in vetoed
+    ]
     return QualityScore(
         value=value,
         verdict=verdict,
