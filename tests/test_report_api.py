@@ -92,8 +92,9 @@ async def test_the_report_has_every_family_posts_history_and_a_benchmark(
     counted = sorted(p["engagement_rate"] for p in posts if p["in_engagement_rate"])
     assert 1 <= len(counted) <= 12
     history = report["follower_history"]
-    assert len(history) >= 30
+    assert len(history) == 91  # today and the 90 days before: 90-day growth can be computed
     assert history[-1]["followers"] == report["profile"]["followers"]
+    assert metric(report, "growth", "growth_90d_percent")["value"] is not None
 
 
 async def test_bought_followers_show_as_spikes_in_the_history(run_app: RunApp) -> None:

@@ -35,13 +35,13 @@ def daily_gains(result: ScrapeResult) -> list[int]:
     return [after - before for before, after in itertools.pairwise(counts)]
 
 
-async def test_history_covers_90_days_oldest_first_and_ends_at_the_profile() -> None:
+async def test_history_reaches_back_90_days_oldest_first_and_ends_at_the_profile() -> None:
     result = await fetch("demo.authentic")
     days = [entry.day for entry in result.follower_history]
-    assert len(days) == 90
+    assert len(days) == 91
     assert days == sorted(days)
     assert days[-1] == NOW.date()
-    assert days[0] == NOW.date() - timedelta(days=89)
+    assert days[0] == NOW.date() - timedelta(days=90)
     assert result.follower_history[-1].followers == result.profile.followers
     assert (await fetch("demo.authentic")).follower_history == result.follower_history
 

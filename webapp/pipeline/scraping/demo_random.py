@@ -1,8 +1,14 @@
 """Cheap random draws for the demo generator, all built on `random.Random.random()`.
 
-`choice`, `randint`, `sample`, `gauss` and `lognormvariate` each run several Python-level calls;
-one account takes over a thousand draws and the service targets hundreds of jobs a second, so
-these leaner forms roughly halve the cost of a draw. They are deterministic for a seed.
+`choice`, `randint`, `gauss` and `lognormvariate` each run several Python-level calls; one
+account takes over a thousand draws and the service targets hundreds of jobs a second, so these
+leaner forms roughly halve the cost of a draw. They are deterministic for a seed.
+
+The hottest loops (demo_posts, demo_comments, demo_people) go further and write these draws out:
+`draw() < p` for `chance(rng, p)` and `items[int(draw() * len(items))]` for `pick(rng, items)`,
+with `draw = rng.random`, since the call costs more than the draw. For fixed parameters,
+`lognormal_table` and `noise_table` hold every value the draw can give, in draw order, so a pick
+from the table returns exactly what the draw would, with no arithmetic.
 """
 
 from __future__ import annotations
@@ -49,14 +55,18 @@ def lognormal_int(rng: random.Random, median: float, sigma: float) -> int:
     return round(median * math.exp(sigma * normal(rng)))
 
 
+def lognormal_table(median: float, sigma: float) -> tuple[int, ...]:
+    """Every `lognormal_int(rng, median, sigma)`; `pick(rng, table)` draws exactly like it."""
+    return tuple(round(median * math.exp(sigma * z)) for z in _NORMAL)
+
+
+def noise_table(sigma: float) -> tuple[float, ...]:
+    """Every `noise(rng, sigma)`; `pick(rng, table)` draws exactly like it."""
+    return tuple(math.exp(sigma * z - sigma * sigma / 2) for z in _NORMAL)
+
+
 def log_uniform(rng: random.Random, low: float, high: float) -> float:
     return math.exp(rng.uniform(math.log(low), math.log(high)))
-
-
-def run_of(rng: random.Random, items: Sequence[str], count: int) -> list[str]:
-    """`count` distinct items, consecutive from a random start (cheaper than `sample`)."""
-    start = int(rng.random() * len(items))
-    return [items[(start + i) % len(items)] for i in range(min(count, len(items)))]
 
 
 def token(rng: random.Random, length: int) -> str:
