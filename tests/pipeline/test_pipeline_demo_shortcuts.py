@@ -24,8 +24,8 @@ from webapp.pipeline.scraping.demo_random import (
     noise_table,
     pick,
 )
-from webapp.pipeline.scraping.demo_trusted import trusted
 from webapp.pipeline.scraping.result import FollowerCount, ScrapeResult
+from webapp.trusted import trusted
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 # Every archetype by name, and enough hashed handles to meet pods, brands and bought followers.

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from webapp.models import Platform
-from webapp.pipeline.analysis.families import TITLES, analyse_families, sections_of
+from webapp.pipeline.analysis import analyse
+from webapp.pipeline.analysis.families import TITLES, analyse_families, metrics_of, sections_of
 from webapp.pipeline.analysis.score import quality_score
 from webapp.pipeline.scraping.adapter import ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
@@ -83,3 +84,11 @@ async def test_sections_cover_every_family_with_unique_metric_keys() -> None:
     engagement = next(section for section in sections if section.key == "engagement")
     position = next(entry.metric for entry in engagement.metrics if entry.key == "position")
     assert "benchmark" in position.label
+
+
+async def test_the_headline_metrics_from_the_families_equal_the_first_cut_ones() -> None:
+    for handle in ("demo.authentic", "demo.dormant", "demo.brand"):
+        for platform in Platform:
+            result = await demo(handle, platform)
+            families = analyse_families(result, [], NOW)
+            assert metrics_of(families) == analyse(result, [], NOW), (handle, platform)

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webapp.models import ReportResponse, Snapshot
-from webapp.pipeline.analysis import analyse
-from webapp.pipeline.analysis.families import analyse_families, benchmark_of, sections_of
+from webapp.pipeline.analysis.families import (
+    analyse_families,
+    benchmark_of,
+    metrics_of,
+    sections_of,
+)
 from webapp.pipeline.analysis.post_rows import follower_points, post_rows
 from webapp.pipeline.analysis.score import quality_score
 from webapp.pipeline.finalizing import build_report, snapshot_of
@@ -30,9 +34,10 @@ class ReportOutput:
 def full_report(
     job_id: str, result: ScrapeResult, history: Sequence[Snapshot], now: datetime
 ) -> ReportResponse:
-    metrics = analyse(result, history, now)
     families = analyse_families(result, history, now)
-    report = build_report(job_id=job_id, result=result, metrics=metrics, generated_at=now)
+    report = build_report(
+        job_id=job_id, result=result, metrics=metrics_of(families), generated_at=now
+    )
     report.score = quality_score(families)
     report.sections = sections_of(families)
     report.benchmark = benchmark_of(families)

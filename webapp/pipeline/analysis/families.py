@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from webapp.models import (
     BenchmarkBand,
     Metric,
+    ReportMetrics,
     ReportSection,
     SectionKey,
     SectionMetric,
@@ -61,6 +62,18 @@ def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: dat
         # Price per genuine viewer discounts the audience the authenticity analysis doubts.
         pricing=pricing(result, authentic_share=None if quality is None else quality / 100),
         promotions=read,
+    )
+
+
+def metrics_of(families: Families) -> ReportMetrics:
+    """The report's headline metrics (`analyse`), taken from the families instead of recomputed."""
+    return ReportMetrics(
+        engagement_rate_median=families.engagement.rate_median,
+        engagement_rate_mean=families.engagement.rate_mean,
+        engagement_rate_by_views=families.engagement.rate_by_views,
+        likes_comments_ratio=families.engagement.likes_comments_ratio,
+        posts_per_week=families.content.posts_per_week,
+        days_since_last_post=families.content.days_since_last_post,
     )
 
 

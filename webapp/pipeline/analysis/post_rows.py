@@ -17,6 +17,7 @@ from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, recent_posts
 from webapp.pipeline.analysis.growth import GrowthReport
 from webapp.pipeline.analysis.promotion import Promotion
 from webapp.pipeline.scraping.result import Post, ScrapeResult
+from webapp.trusted import trusted
 
 
 def post_rows(
@@ -28,7 +29,8 @@ def post_rows(
     cutoff = now - timedelta(days=ACTIVE_DAYS)
     counted = {p.id for p in recent_posts(result) if p.likes is not None}
     rows = [
-        PostRow.model_construct(
+        trusted(
+            PostRow,
             id=post.id,
             url=post.url,
             published_at=isoformat(post.published_at),
@@ -55,6 +57,6 @@ def post_rows(
 def follower_points(growth: GrowthReport) -> list[FollowerPoint]:
     spikes = {spike.day for spike in growth.spike_days}
     return [
-        FollowerPoint.model_construct(day=day.isoformat(), followers=count, spike=day in spikes)
+        trusted(FollowerPoint, day=day.isoformat(), followers=count, spike=day in spikes)
         for day, count in growth.series
     ]

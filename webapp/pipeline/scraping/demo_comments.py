@@ -23,8 +23,8 @@ from webapp.pipeline.scraping.demo_people import (
 from webapp.pipeline.scraping.demo_random import lognormal_table
 from webapp.pipeline.scraping.demo_text import COMMENTS, GENERIC_COMMENTS
 from webapp.pipeline.scraping.demo_traits import Traits
-from webapp.pipeline.scraping.demo_trusted import trusted
 from webapp.pipeline.scraping.result import AccountStub, Comment, Post
+from webapp.trusted import trusted
 
 COMMENTED_POSTS = 10
 POD_PRESENCE = 0.9  # a member misses the odd post, not more: the pod enforces reciprocity

@@ -12,8 +12,8 @@ import random
 from datetime import datetime, timedelta
 
 from webapp.pipeline.scraping.demo_archetypes import Archetype
-from webapp.pipeline.scraping.demo_trusted import trusted
 from webapp.pipeline.scraping.result import FollowerCount
+from webapp.trusted import trusted
 
 # Today and the 90 days before: enough for the report's 90-day growth.
 HISTORY_DAYS = 91

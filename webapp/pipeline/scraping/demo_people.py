@@ -21,8 +21,8 @@ from webapp.pipeline.scraping.demo_random import (
     lognormal_table,
     pick,
 )
-from webapp.pipeline.scraping.demo_trusted import trusted
 from webapp.pipeline.scraping.result import AccountStub
+from webapp.trusted import trusted
 
 FIRST_NAMES = (
     "anna", "ben", "carla", "david", "elena", "felix", "giulia", "hugo", "ines", "jonas",

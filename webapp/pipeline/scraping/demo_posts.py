@@ -19,8 +19,8 @@ from webapp.pipeline.scraping.demo_archetypes import SHAPES, Archetype
 from webapp.pipeline.scraping.demo_random import noise, noise_table, token
 from webapp.pipeline.scraping.demo_text import NICHES, PROMO_CODES, PROMOS
 from webapp.pipeline.scraping.demo_traits import Traits
-from webapp.pipeline.scraping.demo_trusted import trusted
 from webapp.pipeline.scraping.result import Post, PostKind
+from webapp.trusted import trusted
 
 # Reels reach beyond followers on Instagram; plain photos reach the least.
 _INSTAGRAM_KIND_BOOST: dict[PostKind, float] = {"photo": 0.85, "carousel": 1.05, "reel": 1.2}
