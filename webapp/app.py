@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import random
 import sys
@@ -114,6 +115,10 @@ def create_app(
                     max_queued=settings.max_queued,
                 )
                 logger.info("Serving with database %s", settings.database)
+                # What start-up built (modules, schemas, templates) lives as long as the
+                # process: keep it out of the garbage collector's full scans, which otherwise
+                # walk it again and again while jobs allocate.
+                gc.freeze()
                 loop_lag = LoopLagMonitor()
                 watchers = [
                     asyncio.create_task(watch_server_exit(_restarting)),
@@ -134,6 +139,7 @@ def create_app(
                         )
                     }
                 finally:
+                    gc.unfreeze()
                     for watcher in watchers:
                         watcher.cancel()
                     _restarting()

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from webapp.models import FollowerPoint, Platform, PostRow
 from webapp.pipeline.analysis.growth import growth
 from webapp.pipeline.analysis.post_rows import follower_points, post_rows
+from webapp.pipeline.analysis.promotion import read_caption
 from webapp.pipeline.analysis.sponsorship import promotions
 from webapp.pipeline.scraping.result import FollowerCount, Post, Profile, ScrapeResult
 
@@ -41,7 +42,8 @@ def scrape(posts: list[Post], followers: int = 2_000, **extra: object) -> Scrape
 
 
 def rows_of(result: ScrapeResult) -> list[PostRow]:
-    return post_rows(result, promotions(result), NOW)
+    captions = [read_caption(post) for post in result.posts]
+    return post_rows(result, promotions(result, captions), captions, NOW)
 
 
 def test_rows_are_newest_first_with_their_engagement_rate() -> None:

@@ -41,7 +41,7 @@ def full_report(
     report.score = quality_score(families)
     report.sections = sections_of(families)
     report.benchmark = benchmark_of(families)
-    report.posts = post_rows(result, families.promotions, now)
+    report.posts = post_rows(result, families.promotions, families.captions, now)
     report.follower_history = follower_points(families.growth)
     return report
 

@@ -13,6 +13,7 @@ fresh pool.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 from collections.abc import Callable
@@ -30,6 +31,12 @@ T = TypeVar("T")
 PRELOAD = ["webapp.pipeline.report"]
 
 WORKER_DIED = "The analysis worker stopped unexpectedly"
+
+
+def _worker_started() -> None:
+    """Everything imported so far lives as long as the worker: keep it out of the collector's
+    scans (with it, full collections took about a third of a small account's analysis)."""
+    gc.freeze()
 
 
 class Workers(Protocol):
@@ -61,7 +68,9 @@ class ProcessWorkers:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
-            self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes, mp_context=context, initializer=_worker_started
+            )
         return self._pool
 
     async def run(self, function: Callable[..., T], *args: object) -> T:

@@ -19,14 +19,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from statistics import fmean
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.benford import benford_metrics
-from webapp.pipeline.analysis.fake_account import THRESHOLD, fake_probability, reasons
+from webapp.pipeline.analysis.fake_account import (
+    THRESHOLD,
+    contributions,
+    fake_probability,
+    probability_of,
+    reasons_of,
+)
 from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
 
 MASS_FOLLOWING = 1_500  # following above this: mass follower
@@ -59,11 +65,11 @@ def audience_type(stub: AccountStub, probability: float | None = None) -> Audien
     return AudienceType.REAL
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
+class Scored(NamedTuple):  # a tuple: one per sampled follower, built in a loop
     stub: AccountStub
     probability: float
     kind: AudienceType
+    parts: dict[str, float]  # each feature's share of the log-odds (fake_account.contributions)
 
 
 class AudienceReport(BaseModel):
@@ -78,7 +84,7 @@ class AudienceReport(BaseModel):
 
 
 def _suspicious_note(s: Scored) -> str:
-    why = reasons(s.stub)
+    why = reasons_of(s.stub, s.parts)
     return f"fake probability {s.probability:.2f}" + (f": {', '.join(why)}" if why else "")
 
 
@@ -207,8 +213,9 @@ def _mean_probability(scored: Sequence[Scored]) -> Metric:
 def audience(result: ScrapeResult) -> AudienceReport:
     scored = []
     for stub in result.follower_sample:
-        probability = fake_probability(stub)
-        scored.append(Scored(stub, probability, audience_type(stub, probability)))
+        parts = contributions(stub)
+        probability = probability_of(parts)
+        scored.append(Scored(stub, probability, audience_type(stub, probability), parts))
     chi, p = benford_metrics([stub.followers for stub in result.follower_sample])
     return AudienceReport(
         real_share=_type_share(scored, AudienceType.REAL),

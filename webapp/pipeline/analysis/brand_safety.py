@@ -11,10 +11,13 @@ maintained lexicon. A hit is a prompt to look at the post, not a verdict.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel
 
 from webapp.models import Evidence, Metric
-from webapp.pipeline.analysis.keywords import Keywords, fold
+from webapp.pipeline.analysis.keywords import Keywords, fold, words
+from webapp.pipeline.analysis.promotion import Caption
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient
 from webapp.pipeline.scraping.result import Post
 
@@ -49,7 +52,9 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
         "politics", "political", "protest", "abortion", "maga",
     ),
 }  # fmt: skip
-_MATCHERS = {category: Keywords(words) for category, words in CATEGORIES.items()}
+_MATCHERS = {category: Keywords(keywords) for category, keywords in CATEGORIES.items()}
+# Every category at once, only to rule a post out with one test before asking each category.
+_ANY = Keywords(keyword for keywords in CATEGORIES.values() for keyword in keywords)
 
 
 class BrandSafety(BaseModel):
@@ -69,14 +74,28 @@ def _text(post: Post) -> str:
     return fold(post.caption + " " + " ".join("#" + t for t in post.hashtags))
 
 
-def _category(category: str, texts: list[tuple[Post, str]]) -> Metric:
+def _found(post: Post, caption: Caption | None = None) -> dict[str, list[str]]:
+    """The keywords the post uses, by category; categories it does not touch are left out.
+    `caption` is the post's `read_caption`, when the caller has it: its words are those of
+    `_text(post)`, which is only built when some keyword may occur."""
+    text_words = words(_text(post)) if caption is None else caption.words
+    if not _ANY.may_occur(text_words):
+        return {}
+    text = _text(post)
+    return {
+        category: found
+        for category, matcher in _MATCHERS.items()
+        if (found := matcher.found_in(text, text_words))
+    }
+
+
+def _category(category: str, found: list[tuple[Post, dict[str, list[str]]]]) -> Metric:
     label = f"Brand safety: {category}"
     formula = f"posts whose caption or hashtags contain a {category} keyword (whole words)"
-    n = len(texts)
+    n = len(found)
     if n == 0:
         return insufficient(label, "count", 0, "no posts were fetched.", formula)
-    matcher = _MATCHERS[category]
-    hits = [(post, found) for post, text in texts if (found := matcher.found(text))]
+    hits = [(post, used[category]) for post, used in found if category in used]
     return Metric(
         label=label,
         value=len(hits),
@@ -85,18 +104,23 @@ def _category(category: str, texts: list[tuple[Post, str]]) -> Metric:
         formula=formula,
         sample_size=n,
         evidence=[
-            Evidence(kind="post", ref=post.id, note="uses " + ", ".join(found))
-            for post, found in hits[:MAX_EVIDENCE]
+            Evidence(kind="post", ref=post.id, note="uses " + ", ".join(keywords))
+            for post, keywords in hits[:MAX_EVIDENCE]
         ],
     )
 
 
-def brand_safety(posts: list[Post]) -> BrandSafety:
-    texts = [(post, _text(post)) for post in posts]
-    return BrandSafety(**{category: _category(category, texts) for category in CATEGORIES})
+def brand_safety(posts: list[Post], captions: Sequence[Caption] | None = None) -> BrandSafety:
+    """Brand-safety keywords per category; `captions` are the posts' `read_caption`, when the
+    caller has them already."""
+    if captions is None:
+        found = [(post, _found(post)) for post in posts]
+    else:
+        found = [(post, _found(post, c)) for post, c in zip(posts, captions, strict=True)]
+    return BrandSafety(**{category: _category(category, found) for category in CATEGORIES})
 
 
-def categories_of(post: Post) -> list[str]:
-    """The categories whose keywords one post's caption or hashtags use."""
-    text = _text(post)
-    return [category for category, matcher in _MATCHERS.items() if matcher.found(text)]
+def categories_of(post: Post, caption: Caption | None = None) -> list[str]:
+    """The categories whose keywords one post's caption or hashtags use; `caption` is the post's
+    `read_caption` when the caller has it already."""
+    return list(_found(post, caption))

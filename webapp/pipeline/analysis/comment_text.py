@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from webapp.pipeline.analysis.comment_words import (
     FILLER,
@@ -22,28 +22,44 @@ from webapp.pipeline.analysis.keywords import Keywords, fold
 
 _MENTION = re.compile(r"@[\w.]+")
 _WORD = re.compile(r"\w+")
-_WHITESPACE = re.compile(r"\s+")
 # Symbols (emoji), their modifiers (skin tones: Sk; variation selectors: Mn; keycaps: Me) and
 # joiners (ZWJ: Cf). Punctuation may sit between them ("🔥🔥!").
 _EMOJI_PARTS = frozenset({"So", "Sk", "Mn", "Me", "Cf"})
 _PURCHASE = Keywords(PURCHASE_INTENT)
+_PRAISE_OR_FILLER = PRAISE | FILLER
 
 
 def normalised(text: str) -> str:
     """The text duplicates are compared on: folded, whitespace collapsed, ends trimmed."""
-    return _WHITESPACE.sub(" ", fold(text)).strip(" .!")
+    return normalised_folded(fold(text))
+
+
+def normalised_folded(folded: str) -> str:
+    """`normalised` of a text already folded."""
+    # split() breaks on the whitespace \s matches: the same as collapsing each run to " ",
+    # since a run at either end goes with the trimming.
+    return " ".join(folded.split()).strip(" .!")
 
 
 def is_emoji_only(text: str) -> bool:
     if text.isascii():
         return False  # emoji are never ASCII
-    chars = [c for c in text if not c.isspace()]
-    categories = [unicodedata.category(c) for c in chars]
-    return "So" in categories and all(c in _EMOJI_PARTS or c.startswith("P") for c in categories)
+    # Symbols, their parts and punctuation only, with at least one symbol ("So"); the first
+    # letter or digit settles it.
+    symbol = False
+    for char in text:
+        if char.isspace():
+            continue
+        category = unicodedata.category(char)
+        if category == "So":
+            symbol = True
+        elif category not in _EMOJI_PARTS and not category.startswith("P"):
+            return False
+    return symbol
 
 
 def is_mention_only(text: str) -> bool:
-    if not _MENTION.search(text):
+    if "@" not in text or not _MENTION.search(text):
         return False
     return not _WORD.search(_MENTION.sub(" ", text))
 
@@ -60,8 +76,8 @@ def _generic_words(words: list[str]) -> bool:
         return True
     return (
         len(words) <= GENERIC_MAX_WORDS
-        and all(w in PRAISE or w in FILLER for w in words)
-        and any(w in PRAISE for w in words)
+        and _PRAISE_OR_FILLER.issuperset(words)
+        and not PRAISE.isdisjoint(words)
     )
 
 
@@ -80,8 +96,7 @@ def purchase_phrases(text: str) -> list[str]:
     return _PURCHASE.found(fold(text))
 
 
-@dataclass(frozen=True, slots=True)
-class TextKinds:
+class TextKinds(NamedTuple):  # a tuple: one per comment, built in half a dataclass's time
     generic: bool
     emoji_only: bool
     mention_only: bool
@@ -90,8 +105,12 @@ class TextKinds:
 
 
 def classify(text: str) -> TextKinds:
+    return classify_folded(text, fold(text))
+
+
+def classify_folded(text: str, folded: str) -> TextKinds:
+    """`classify` with the text already folded."""
     # Fold and split once: on a large account this runs for tens of thousands of comments.
-    folded = fold(text)
     words = _WORD.findall(folded)
     emoji_only = is_emoji_only(text)
     return TextKinds(
@@ -99,5 +118,5 @@ def classify(text: str) -> TextKinds:
         emoji_only=emoji_only,
         mention_only=is_mention_only(text),
         question=_question(text, words),
-        purchase=_PURCHASE.found(folded),
+        purchase=_PURCHASE.found_in(folded, words),
     )

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import compress
+from operator import attrgetter
 
 from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric
-from webapp.pipeline.analysis.comment_text import TextKinds, classify, normalised
+from webapp.pipeline.analysis.comment_text import TextKinds, classify_folded, normalised_folded
 from webapp.pipeline.analysis.commenters import recurring_metrics, suspicious_commenters
+from webapp.pipeline.analysis.keywords import fold
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
 from webapp.pipeline.scraping.result import Comment, ScrapeResult
 
@@ -45,14 +48,14 @@ def _text_share(
     label: str,
     of_what: str,
     rule: str,
-    test: Callable[[TextKinds], bool],
+    test: Callable[[TextKinds], object],
 ) -> Metric:
     formula = f"comments that are {rule} / fetched comments * 100"
     n = len(comments)
     if n < MIN_COMMENTS:
         why = f"{n} comments were fetched; at least {MIN_COMMENTS} are needed for a share."
         return insufficient(label, "percent", n, why, formula)
-    hits = [c for c, k in zip(comments, kinds, strict=True) if test(k)]
+    hits = list(compress(comments, map(test, kinds)))
     evidence = [
         Evidence(kind="comment", ref=c.author, note=f"“{_quote(c.text)}” on post {c.post_id}")
         for c in hits[:MAX_EVIDENCE]
@@ -60,7 +63,7 @@ def _text_share(
     return share(label, len(hits), n, of_what, formula, evidence)
 
 
-def _duplicates(comments: list[Comment]) -> Metric:
+def _duplicates(comments: list[Comment], folded: list[str]) -> Metric:
     label = "Duplicate comments"
     formula = (
         "(fetched comments - distinct normalised texts) / fetched comments * 100; "
@@ -73,8 +76,8 @@ def _duplicates(comments: list[Comment]) -> Metric:
     seen: Counter[str] = Counter()
     copies = 0
     evidence: list[Evidence] = []
-    for c in comments:
-        key = normalised(c.text)
+    for c, text in zip(comments, folded, strict=True):
+        key = normalised_folded(text)
         seen[key] += 1
         if seen[key] > 1:
             copies += 1
@@ -87,7 +90,8 @@ def _duplicates(comments: list[Comment]) -> Metric:
 
 def comment_signals(result: ScrapeResult) -> CommentReport:
     comments = result.comments
-    kinds = [classify(c.text) for c in comments]
+    folded = [fold(c.text) for c in comments]
+    kinds = [classify_folded(c.text, text) for c, text in zip(comments, folded, strict=True)]
     recurring, recurring_share = recurring_metrics(comments)
     return CommentReport(
         generic_share=_text_share(
@@ -96,7 +100,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "Generic comments",
             "fetched comments are generic praise or emoji only",
             "listed generic phrases, <= 3 words of praise, or emoji only",
-            lambda k: k.generic,
+            attrgetter("generic"),
         ),
         emoji_only_share=_text_share(
             comments,
@@ -104,7 +108,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "Emoji-only comments",
             "fetched comments are emoji only",
             "emoji only",
-            lambda k: k.emoji_only,
+            attrgetter("emoji_only"),
         ),
         mention_only_share=_text_share(
             comments,
@@ -112,9 +116,9 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "Mention-only comments",
             "fetched comments only tag other accounts",
             "only @mentions",
-            lambda k: k.mention_only,
+            attrgetter("mention_only"),
         ),
-        duplicate_share=_duplicates(comments),
+        duplicate_share=_duplicates(comments, folded),
         recurring_commenters=recurring,
         recurring_comment_share=recurring_share,
         suspicious_commenter_share=suspicious_commenters(comments),
@@ -124,7 +128,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "Questions",
             "fetched comments ask something",
             "questions (a question mark, or a question word first)",
-            lambda k: k.question,
+            attrgetter("question"),
         ),
         purchase_intent_share=_text_share(
             comments,
@@ -132,6 +136,6 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "Purchase intent",
             "fetched comments ask where to buy, for a link or the price",
             "purchase-intent phrases (7 languages)",
-            lambda k: bool(k.purchase),
+            attrgetter("purchase"),  # the phrases found: none is false
         ),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from itertools import pairwise
+from operator import attrgetter, itemgetter
 from statistics import fmean, pstdev
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,7 @@ from pydantic import BaseModel, Field
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.brand_safety import BrandSafety, brand_safety
 from webapp.pipeline.analysis.disclosure import DisclosureAudit, disclosure_audit
+from webapp.pipeline.analysis.promotion import Caption, Promotion, read_caption
 from webapp.pipeline.analysis.share import insufficient
 from webapp.pipeline.analysis.sponsorship import (
     promotional_share,
@@ -24,7 +26,7 @@ from webapp.pipeline.analysis.sponsorship import (
     sponsored_share,
 )
 from webapp.pipeline.analysis.tags import TagCount, top_hashtags, top_mentions
-from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 CADENCE_WINDOW_DAYS = 90
 MIN_CADENCE_POSTS = 2
@@ -130,7 +132,7 @@ def gap_regularity(result: ScrapeResult) -> Metric:
     formula = (
         "population stdev(gaps between consecutive posts) / mean(gaps) (coefficient of variation)"
     )
-    ordered = sorted(result.posts, key=lambda p: p.published_at)
+    ordered = sorted(result.posts, key=attrgetter("published_at"))
     gaps = [
         (later, (later.published_at - earlier.published_at) / _DAY)
         for earlier, later in pairwise(ordered)
@@ -144,7 +146,7 @@ def gap_regularity(result: ScrapeResult) -> Metric:
     if mean == 0:
         return insufficient(label, "ratio", n, "all posts share one publication time.", formula)
     cv = pstdev(days) / mean
-    longest = sorted(gaps, key=lambda item: item[1], reverse=True)[:LONGEST_GAPS_SHOWN]
+    longest = sorted(gaps, key=itemgetter(1), reverse=True)[:LONGEST_GAPS_SHOWN]
     return Metric(
         label=label,
         value=round(cv, 2),
@@ -177,8 +179,18 @@ class ContentReport(BaseModel):
     brand_safety: BrandSafety
 
 
-def content_signals(result: ScrapeResult, now: datetime) -> ContentReport:
-    read = promotions(result)
+def content_signals(
+    result: ScrapeResult,
+    now: datetime,
+    read: list[tuple[Post, Promotion]] | None = None,
+    captions: list[Caption] | None = None,
+) -> ContentReport:
+    """The content family. `captions` (each post's `read_caption`) and `read`
+    (`promotions(result, captions)`) are passed when the caller has them already."""
+    if captions is None:
+        captions = [read_caption(post) for post in result.posts]
+    if read is None:
+        read = promotions(result, captions)
     return ContentReport(
         posts_per_week=posts_per_week(result, now),
         gap_regularity=gap_regularity(result),
@@ -189,5 +201,5 @@ def content_signals(result: ScrapeResult, now: datetime) -> ContentReport:
         promotional_share=promotional_share(read),
         sponsored_engagement_ratio=sponsored_engagement_ratio(read),
         disclosure=disclosure_audit(read, result.profile.business),
-        brand_safety=brand_safety(result.posts),
+        brand_safety=brand_safety(result.posts, captions),
     )

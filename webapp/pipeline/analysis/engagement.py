@@ -10,6 +10,7 @@ instead of living on its old posts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from operator import attrgetter
 from statistics import fmean, median, stdev
 from typing import Literal
 
@@ -66,9 +67,12 @@ class EngagementReport(BaseModel):
     like_spread: LikeSpread
 
 
+_PUBLISHED = attrgetter("published_at")
+
+
 def recent_posts(result: ScrapeResult) -> list[Post]:
     # Adapters may return posts in any order, so sort rather than trust the list.
-    return sorted(result.posts, key=lambda p: p.published_at, reverse=True)[:RECENT_POSTS]
+    return sorted(result.posts, key=_PUBLISHED, reverse=True)[:RECENT_POSTS]
 
 
 def _interactions(post: Post) -> int:
@@ -82,9 +86,11 @@ def _rate_by_followers(post: Post, followers: int, cutoff: datetime | None) -> f
     return _interactions(post) / followers * 100
 
 
-def _by_followers(result: ScrapeResult, label: str, statistic: str, now: datetime | None) -> Metric:
-    """The median or mean per-post engagement rate by followers."""
-    posts = [p for p in recent_posts(result) if p.likes is not None]
+def _by_followers(
+    result: ScrapeResult, recent: list[Post], label: str, statistic: str, now: datetime | None
+) -> Metric:
+    """The median or mean per-post engagement rate by followers; `recent` is recent_posts()."""
+    posts = [p for p in recent if p.likes is not None]
     n = len(posts)
     followers = result.profile.followers
     formula = (
@@ -155,21 +161,24 @@ def _by_followers(result: ScrapeResult, label: str, statistic: str, now: datetim
 
 def engagement_rate_median(result: ScrapeResult, now: datetime | None = None) -> Metric:
     """Median rate by followers; pass `now` to apply the 90-day rule."""
-    return _by_followers(result, "Engagement rate (median)", "median", now)
+    return _by_followers(result, recent_posts(result), "Engagement rate (median)", "median", now)
 
 
 def engagement_rate_mean(result: ScrapeResult, now: datetime | None = None) -> Metric:
     """Mean rate by followers; pass `now` to apply the 90-day rule."""
-    return _by_followers(result, "Engagement rate (mean)", "mean", now)
+    return _by_followers(result, recent_posts(result), "Engagement rate (mean)", "mean", now)
 
 
 def engagement_rate_by_views(result: ScrapeResult) -> Metric:
+    return _by_views(result, recent_posts(result))
+
+
+def _by_views(result: ScrapeResult, recent: list[Post]) -> Metric:
     label = "Engagement rate by views"
     formula = (
         f"median((likes + comments) / views * 100) over the {RECENT_POSTS} most recent posts "
         "with views"
     )
-    recent = recent_posts(result)
     posts = [p for p in recent if p.views and p.likes is not None]
     n = len(posts)
     if n < MIN_POSTS:
@@ -208,9 +217,13 @@ def engagement_rate_by_views(result: ScrapeResult) -> Metric:
 
 
 def likes_comments_ratio(result: ScrapeResult) -> Metric:
+    return _likes_comments(recent_posts(result))
+
+
+def _likes_comments(recent: list[Post]) -> Metric:
     label = "Likes per comment"
     formula = f"sum(likes) / sum(comments) over the {RECENT_POSTS} most recent posts"
-    posts = [p for p in recent_posts(result) if p.likes is not None and p.comments is not None]
+    posts = [p for p in recent if p.likes is not None and p.comments is not None]
     n = len(posts)
     likes = sum(p.likes or 0 for p in posts)
     comments = sum(p.comments or 0 for p in posts)
@@ -254,10 +267,14 @@ def likes_comments_ratio(result: ScrapeResult) -> Metric:
 
 def engagement_position(result: ScrapeResult, now: datetime | None = None) -> EngagementPosition:
     """The median rate by followers against the published band of the account's tier."""
+    return _position(result, engagement_rate_median(result, now))
+
+
+def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
+    """`engagement_position` of the median rate by followers `rate`."""
     followers = result.profile.followers
     tier = tier_of(followers)
     band = engagement_band(result.platform, tier)
-    rate = engagement_rate_median(result, now)
     platform = result.platform.label
     band_text = (
         f"the {platform} {tier.value} band is {band.low:g}-{band.high:g}% "
@@ -316,7 +333,7 @@ def like_spread(result: ScrapeResult) -> LikeSpread:
     )
     posts = sorted(
         (p for p in result.posts if p.likes is not None),
-        key=lambda p: p.published_at,
+        key=_PUBLISHED,
         reverse=True,
     )
     likes = [p.likes or 0 for p in posts]
@@ -364,11 +381,13 @@ def like_spread(result: ScrapeResult) -> LikeSpread:
 
 def engagement(result: ScrapeResult, now: datetime) -> EngagementReport:
     """Every engagement signal of one account, with the 90-day rule applied."""
+    recent = recent_posts(result)  # sorted once for all of them
+    rate_median = _by_followers(result, recent, "Engagement rate (median)", "median", now)
     return EngagementReport(
-        rate_median=engagement_rate_median(result, now),
-        rate_mean=engagement_rate_mean(result, now),
-        rate_by_views=engagement_rate_by_views(result),
-        likes_comments_ratio=likes_comments_ratio(result),
-        position=engagement_position(result, now),
+        rate_median=rate_median,
+        rate_mean=_by_followers(result, recent, "Engagement rate (mean)", "mean", now),
+        rate_by_views=_by_views(result, recent),
+        likes_comments_ratio=_likes_comments(recent),
+        position=_position(result, rate_median),
         like_spread=like_spread(result),
     )

@@ -72,7 +72,7 @@ def _username_length(stub: AccountStub) -> float:
 
 
 def _username_digit_share(stub: AccountStub) -> float:
-    return sum(c.isdigit() for c in stub.username) / len(stub.username)
+    return sum(map(str.isdigit, stub.username)) / len(stub.username)
 
 
 def _counts(stub: AccountStub) -> str:
@@ -112,12 +112,17 @@ EXTERNAL_URL_WEIGHT = -0.5  # hand-set: a link in the profile
 MIN_REASON = 0.25
 
 
+# The table as plain rows: contributions() runs for every sampled follower and commenter.
+_ROWS = tuple((f.name, f.weight, f.neutral, f.value) for f in FITTED)
+_BY_NAME = {f.name: f for f in FITTED}
+
+
 def contributions(stub: AccountStub) -> dict[str, float]:
     """Each feature's share of the log-odds (0 for features the source does not show)."""
-    parts: dict[str, float] = {}
-    for feature in FITTED:
-        value = feature.value(stub)
-        parts[feature.name] = 0.0 if value is None else feature.weight * (value - feature.neutral)
+    parts = {
+        name: 0.0 if (value := value_of(stub)) is None else weight * (value - neutral)
+        for name, weight, neutral, value_of in _ROWS
+    }
     parts["full_name"] = FULL_NAME_WEIGHT if len(stub.full_name.split()) >= 2 else 0.0
     parts["external_url"] = EXTERNAL_URL_WEIGHT if stub.external_url else 0.0
     return parts
@@ -125,7 +130,12 @@ def contributions(stub: AccountStub) -> dict[str, float]:
 
 def fake_probability(stub: AccountStub) -> float:
     """Probability in [0, 1] that the account is fake, with equal prior odds (see THRESHOLD)."""
-    log_odds = INTERCEPT + sum(contributions(stub).values())
+    return probability_of(contributions(stub))
+
+
+def probability_of(parts: dict[str, float]) -> float:
+    """`fake_probability` from the account's `contributions`."""
+    log_odds = INTERCEPT + sum(parts.values())
     # Written so exp never overflows, however extreme the counts.
     if log_odds >= 0:
         return 1 / (1 + math.exp(-log_odds))
@@ -139,11 +149,11 @@ def is_fake(stub: AccountStub) -> bool:
 
 def reasons(stub: AccountStub, limit: int = 2) -> list[str]:
     """The features that push the account most towards fake, as short phrases."""
-    parts = contributions(stub)
-    by_name = {f.name: f for f in FITTED}
-    pushing = sorted(
-        (name for name in by_name if parts[name] >= MIN_REASON),
-        key=lambda n: parts[n],
-        reverse=True,
-    )
-    return [by_name[name].reason(stub) for name in pushing[:limit]]
+    return reasons_of(stub, contributions(stub), limit)
+
+
+def reasons_of(stub: AccountStub, parts: dict[str, float], limit: int = 2) -> list[str]:
+    """`reasons` from the account's `contributions`."""
+    pushing = [name for name in _BY_NAME if parts[name] >= MIN_REASON]
+    pushing.sort(key=parts.__getitem__, reverse=True)
+    return [_BY_NAME[name].reason(stub) for name in pushing[:limit]]

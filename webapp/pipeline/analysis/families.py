@@ -24,7 +24,7 @@ from webapp.pipeline.analysis.content import ContentReport, content_signals
 from webapp.pipeline.analysis.engagement import EngagementPosition, EngagementReport, engagement
 from webapp.pipeline.analysis.growth import GrowthReport, growth
 from webapp.pipeline.analysis.pricing import PricingReport, pricing
-from webapp.pipeline.analysis.promotion import Promotion
+from webapp.pipeline.analysis.promotion import Caption, Promotion, read_caption
 from webapp.pipeline.analysis.sponsorship import promotions
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
@@ -46,21 +46,24 @@ class Families:
     growth: GrowthReport
     content: ContentReport
     pricing: PricingReport
-    promotions: list[tuple[Post, Promotion]]  # each post's caption, read once
+    captions: list[Caption]  # each post's caption, read once, in the order of result.posts
+    promotions: list[tuple[Post, Promotion]]  # what each caption says about money
 
 
 def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> Families:
     audience_report = audience(result)
     quality = audience_report.quality_audience_share.value
-    read = promotions(result)
+    captions = [read_caption(post) for post in result.posts]
+    read = promotions(result, captions)
     return Families(
         engagement=engagement(result, now),
         audience=audience_report,
         comments=comment_signals(result),
         growth=growth(result, history, now),
-        content=content_signals(result, now),
+        content=content_signals(result, now, read, captions),
         # Price per genuine viewer discounts the audience the authenticity analysis doubts.
         pricing=pricing(result, authentic_share=None if quality is None else quality / 100),
+        captions=captions,
         promotions=read,
     )
 

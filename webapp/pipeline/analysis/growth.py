@@ -10,9 +10,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from statistics import median
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from webapp.models import Evidence, Metric, Snapshot
 from webapp.pipeline.scraping.result import ScrapeResult
@@ -35,6 +36,9 @@ class DailyGain(BaseModel):
     day: date = Field(description="The day the gain ends on")
     gain: float = Field(description="Followers gained that day (negative: lost)")
     interpolated: bool = Field(description="True when the day fell in a gap between counts")
+
+
+_DAILY_GAINS = TypeAdapter(list[DailyGain])
 
 
 class Spike(BaseModel):
@@ -60,6 +64,14 @@ def follower_series(
     result: ScrapeResult, history: Sequence[Snapshot], now: datetime
 ) -> list[tuple[date, int]]:
     """One follower count per observed day, oldest first; the latest observation of a day wins."""
+    today = now.astimezone(UTC).date()
+    if not history:
+        # Without stored snapshots the order needs no times: a source's counts of one day are
+        # all "at the end of that day" (or now, for today and later), so the last one listed
+        # wins, and the scrape comes after all of them.
+        counts = {entry.day: entry.followers for entry in result.follower_history}
+        counts[today] = result.profile.followers
+        return sorted(counts.items())
     observations: list[tuple[datetime, date, int]] = []
     for snapshot in history:
         moment = snapshot.taken_at.astimezone(UTC)
@@ -69,24 +81,28 @@ def follower_series(
         end_of_day = datetime.combine(entry.day, time.max, tzinfo=UTC)
         observations.append((min(end_of_day, now), entry.day, entry.followers))
     # The profile just scraped is the newest observation; appended last so it wins ties.
-    observations.append((now, now.astimezone(UTC).date(), result.profile.followers))
+    observations.append((now, today, result.profile.followers))
     by_day: dict[date, int] = {}
-    for _, day, followers in sorted(observations, key=lambda o: o[0]):
+    for _, day, followers in sorted(observations, key=itemgetter(0)):
         by_day[day] = followers
     return sorted(by_day.items())
 
 
 def daily_gains(series: Sequence[tuple[date, int]]) -> list[DailyGain]:
     """Gain per day; a gap of g days between two counts spreads their change evenly over g."""
-    gains: list[DailyGain] = []
+    gains: list[dict[str, object]] = []
     for (day_a, count_a), (day_b, count_b) in itertools.pairwise(series):
         gap = (day_b - day_a).days
         per_day = (count_b - count_a) / gap
+        if gap == 1:  # the common case: counts on consecutive days
+            gains.append({"day": day_b, "gain": per_day, "interpolated": False})
+            continue
         for offset in range(1, gap + 1):
-            gains.append(
-                DailyGain(day=day_a + timedelta(days=offset), gain=per_day, interpolated=gap > 1)
-            )
-    return gains
+            day = day_a + timedelta(days=offset)
+            gains.append({"day": day, "gain": per_day, "interpolated": gap > 1})
+    # One validation for the whole series: a model per day, built a few times faster than
+    # one DailyGain(...) call each.
+    return _DAILY_GAINS.validate_python(gains)
 
 
 def robust_z_scores(values: Sequence[float]) -> list[float] | None:
@@ -266,11 +282,9 @@ def _projection(
     )
     last_day, last = series[-1]
     spike_days = {s.day for s in spikes}
-    window = [
-        g
-        for g in gains
-        if g.day > last_day - timedelta(days=PROJECTION_DAYS) and g.day not in spike_days
-    ]
+    since = last_day - timedelta(days=PROJECTION_DAYS)
+    recent = [g for g in gains if g.day > since]
+    window = [g for g in recent if g.day not in spike_days]
     n = len(window)
     if n < MIN_PROJECTION_GAINS:
         return Metric(
@@ -287,9 +301,7 @@ def _projection(
     per_day = median(g.gain for g in window)
     value = last + PROJECTION_DAYS * per_day
     target = last_day + timedelta(days=PROJECTION_DAYS)
-    excluded = len(
-        spike_days & {g.day for g in gains if g.day > last_day - timedelta(days=PROJECTION_DAYS)}
-    )
+    excluded = len(spike_days & {g.day for g in recent})
     return Metric(
         label=label,
         value=round(value),

@@ -15,15 +15,19 @@ from webapp.pipeline.analysis.brand_safety import categories_of
 from webapp.pipeline.analysis.disclosure import finding, looks_sponsored
 from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, recent_posts
 from webapp.pipeline.analysis.growth import GrowthReport
-from webapp.pipeline.analysis.promotion import Promotion
+from webapp.pipeline.analysis.promotion import Caption, Promotion
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 from webapp.trusted import trusted
 
 
 def post_rows(
-    result: ScrapeResult, read: Sequence[tuple[Post, Promotion]], now: datetime
+    result: ScrapeResult,
+    read: Sequence[tuple[Post, Promotion]],
+    captions: Sequence[Caption],
+    now: datetime,
 ) -> list[PostRow]:
-    """Every post, newest first. `read` is each post with its promotion reading."""
+    """Every post, newest first. `read` is each post with its promotion reading and `captions`
+    each post's caption reading, both in the order of `result.posts` (see families.py)."""
     followers = result.profile.followers
     business = result.profile.business
     cutoff = now - timedelta(days=ACTIVE_DAYS)
@@ -46,9 +50,9 @@ def post_rows(
             in_engagement_rate=post.id in counted and post.published_at >= cutoff,
             sponsored=looks_sponsored(promo, business),
             disclosure=None if (found := finding(promo, business)) is None else found.value,
-            brand_safety=categories_of(post),
+            brand_safety=categories_of(post, caption),
         )
-        for post, promo in read
+        for (post, promo), caption in zip(read, captions, strict=True)
     ]
     rows.sort(key=lambda row: row.published_at, reverse=True)
     return rows

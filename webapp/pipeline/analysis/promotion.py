@@ -13,10 +13,10 @@ hashtags, counts as buried.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from webapp.pipeline.analysis.keywords import Keywords, fold
+from webapp.pipeline.analysis.keywords import Keywords, fold, words
 from webapp.pipeline.analysis.markers import (
     AFFILIATE_HOSTS,
     AFFILIATE_PARAMS,
@@ -32,10 +32,13 @@ from webapp.pipeline.scraping.result import Post
 VISIBLE_LINES = 3
 TRAILING_HASHTAGS_BURY = 3
 
-_STRONG = Keywords(m for markers in STRONG_DISCLOSURES.values() for m in markers)
+_STRONG_MARKERS = [m for markers in STRONG_DISCLOSURES.values() for m in markers]
+_STRONG = Keywords(_STRONG_MARKERS)
 _WEAK = Keywords(WEAK_DISCLOSURES)
 _PROMO = Keywords(PROMO_WORDS)
 _CODE_PHRASE = Keywords(CODE_PHRASES)
+# Every list above at once, only to rule a caption out with one test before asking each list.
+_ANY_PHRASE = Keywords([*_STRONG_MARKERS, *WEAK_DISCLOSURES, *PROMO_WORDS, *CODE_PHRASES])
 _CODE_WORD = "|".join(re.escape(w) for w in sorted(CODE_WORDS, key=len, reverse=True))
 # "code SAVE10", "Code: VIP25", "código 'HOLA15'": the code itself is upper case and at least
 # four characters, or carries a digit, so "code for" or "code it" do not count.
@@ -46,11 +49,28 @@ _PERCENT_OFF = re.compile(
     r"\d+\s*%\s*(?:off|rabatt|descuento|de descuento|sconto|de desconto|de reduction|taniej)\b"
 )
 _URL = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s]*)?")
-MENTION = re.compile(r"(?<![\w@])@([\w.]*\w)")
+# "@" first, then the look back at the character before it: the same matches as a look back
+# before the "@", but the scan can jump from "@" to "@".
+MENTION = re.compile(r"@(?<![\w@]@)([\w.]*\w)")
 
 
-@dataclass(frozen=True, slots=True)
-class Promotion:
+# A cheap test before the code pattern: every code word, folded, contains one of these, so a
+# caption whose folded text has none of them holds no code. Each is the longest stretch of its
+# word without an "i": the pattern's case-blind "i" also matches the dotless i (U+0131), which
+# folding keeps; every other letter the pattern matches folds to the code word's own.
+def _code_hints() -> re.Pattern[str]:
+    hints = {max(fold(word).split("i"), key=len) for word in CODE_WORDS}
+    needed = sorted(h for h in hints if not any(g != h and g in h for g in hints))
+    return re.compile("|".join(re.escape(h) for h in needed))
+
+
+_CODE_HINT = _code_hints()
+
+
+class Promotion(NamedTuple):
+    """Immutable; a named tuple rather than a frozen dataclass as one is built per post and the
+    tuple builds in half the time."""
+
     platform_flag: bool
     clear_markers: list[str]  # strong markers where readers see them
     buried_markers: list[str]  # strong markers only after line three or among trailing hashtags
@@ -68,11 +88,10 @@ class Promotion:
     @property
     def sponsored(self) -> bool:
         """Sponsored by the platform's flag, a marker, or a brand with a code or affiliate link."""
-        paid_link = bool(self.codes or self.affiliate_links)
         return (
             self.platform_flag
             or bool(self.clear_markers or self.buried_markers)
-            or (bool(self.brand_mentions) and paid_link)
+            or (bool(self.brand_mentions) and bool(self.codes or self.affiliate_links))
         )
 
     @property
@@ -83,19 +102,29 @@ class Promotion:
 def _trailing_block_start(folded: str) -> tuple[int, int]:
     """(offset where the caption's closing run of hashtags and mentions starts, its hashtags)."""
     start, hashtags = len(folded), 0
-    for token in reversed(list(re.finditer(r"\S+", folded))):
-        if token.group(0)[0] not in "#@":
+    # Token by token from the end; rstrip() and split() know the same whitespace as \S.
+    rest = folded.rstrip()
+    while rest:
+        head_and_token = rest.rsplit(maxsplit=1)
+        token = head_and_token[-1]
+        if token[0] not in "#@":
             break
-        start = token.start()
-        hashtags += token.group(0)[0] == "#"
+        start = len(rest) - len(token)
+        hashtags += token[0] == "#"
+        rest = head_and_token[0] if len(head_and_token) == 2 else ""
     return start, hashtags
 
 
-def _markers(folded: str) -> tuple[list[str], list[str]]:
-    block_start, block_hashtags = _trailing_block_start(folded)
+def _markers(folded: str, text_words: frozenset[str]) -> tuple[list[str], list[str]]:
+    if not _STRONG.may_occur(text_words):
+        return [], []
     clear: dict[str, None] = {}
     buried: dict[str, None] = {}
+    block: tuple[int, int] | None = None
     for match in _STRONG.finditer(folded):
+        if block is None:
+            block = _trailing_block_start(folded)
+        block_start, block_hashtags = block
         late = folded.count("\n", 0, match.start()) >= VISIBLE_LINES
         in_pile = match.start() >= block_start and block_hashtags >= TRAILING_HASHTAGS_BURY
         (buried if late or in_pile else clear)[match.group(0)] = None
@@ -113,30 +142,79 @@ def _is_affiliate(url: str) -> bool:
     return host.startswith("amazon.") and AMAZON_TAG_PARAM in params
 
 
+class Caption(NamedTuple):
+    """A post's caption folded, and the words of it and of the hashtags listed with it: read
+    once per post for the keyword lists that test it (here and in brand_safety.py)."""
+
+    folded: str
+    words: frozenset[str]
+
+
+def read_caption(post: Post) -> Caption:
+    folded = fold(post.caption)
+    hashtags = post.hashtags
+    # Folding the joined hashtags gives the words of every "#" + fold(tag) at once.
+    return Caption(folded, words(f"{folded} {fold(' '.join(hashtags))}" if hashtags else folded))
+
+
 def read_promotion(post: Post, author: str) -> Promotion:
-    caption = post.caption
-    folded = fold(caption)
-    clear, buried = _markers(folded)
-    # Hashtags an adapter lists apart from the caption (YouTube tags) have no position: a marker
-    # found only there counts as clear rather than guessing where a viewer would see it.
-    for tag in post.hashtags:
-        for marker in _STRONG.found("#" + fold(tag)):
-            if marker not in clear and marker not in buried:
-                clear.append(marker)
-    tags = " ".join("#" + fold(t) for t in post.hashtags)
-    weak = list(dict.fromkeys(_WEAK.found(folded) + _WEAK.found(tags)))
-    codes = [m.group(1) for m in _CODE.finditer(caption)] + _CODE_PHRASE.found(folded)
-    mentioned = [fold(m) for m in post.mentions] + MENTION.findall(folded)
-    own = fold(author)
-    brands = [m for m in dict.fromkeys(mentioned) if m != own]
-    promo = _PROMO.found(folded) + [m.group(0) for m in _PERCENT_OFF.finditer(folded)]
+    return promotion_of(post, read_caption(post), fold(author))
+
+
+def promotion_of(post: Post, caption: Caption, own: str) -> Promotion:
+    """`read_promotion` from the post's caption reading and the author's handle, folded.
+
+    Most captions hold no marker, code, link or mention, so every scan below is skipped when a
+    cheap test (the words of the caption and hashtags, a character it needs) rules it out.
+    """
+    folded, text_words = caption
+    hashtags = post.hashtags
+    if _ANY_PHRASE.may_occur(text_words):
+        clear, buried = _markers(folded, text_words)
+        weak = _WEAK.found_in(folded, text_words)
+        if hashtags:
+            weak = _listed_tags(hashtags, text_words, clear, buried, weak)
+        codes = _CODE_PHRASE.found_in(folded, text_words)
+        promo = _PROMO.found_in(folded, text_words)
+    else:
+        clear, buried, weak, codes, promo = [], [], [], [], []
+    if _CODE_HINT.search(folded):
+        codes = list(dict.fromkeys([m.group(1) for m in _CODE.finditer(post.caption)] + codes))
+    mentioned = [fold(m) for m in post.mentions]
+    if "@" in folded:
+        mentioned += MENTION.findall(folded)
+    if "%" in folded:
+        promo += [m.group(0) for m in _PERCENT_OFF.finditer(folded)]
     return Promotion(
         platform_flag=post.sponsored,
         clear_markers=clear,
         buried_markers=buried,
         weak_markers=weak,
-        codes=list(dict.fromkeys(codes)),
-        affiliate_links=[u for u in _URL.findall(folded) if _is_affiliate(u)],
-        brand_mentions=brands,
+        codes=codes,
+        affiliate_links=[u for u in _URL.findall(folded) if _is_affiliate(u)]
+        if "." in folded
+        else [],
+        brand_mentions=[m for m in dict.fromkeys(mentioned) if m != own] if mentioned else [],
         promo_words=promo,
     )
+
+
+def _listed_tags(
+    hashtags: list[str],
+    text_words: frozenset[str],
+    clear: list[str],
+    buried: list[str],
+    weak: list[str],
+) -> list[str]:
+    """Adds the markers of the hashtags an adapter lists apart from the caption (YouTube tags)
+    to `clear` and returns `weak` with theirs. They have no position: a marker found only there
+    counts as clear rather than guessing where a viewer would see it."""
+    if _STRONG.may_occur(text_words):
+        for tag in hashtags:
+            for marker in _STRONG.found("#" + fold(tag)):
+                if marker not in clear and marker not in buried:
+                    clear.append(marker)
+    if not _WEAK.may_occur(text_words):
+        return weak
+    tags = " ".join("#" + fold(t) for t in hashtags)
+    return list(dict.fromkeys(weak + _WEAK.found(tags)))

@@ -8,19 +8,27 @@ selling words, including a brand's own shop.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from statistics import median
 
 from webapp.models import Evidence, Metric
-from webapp.pipeline.analysis.promotion import Promotion, read_promotion
+from webapp.pipeline.analysis.keywords import fold
+from webapp.pipeline.analysis.promotion import Caption, Promotion, promotion_of, read_caption
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 MIN_POSTS = 3  # per group for the engagement ratio: a median of fewer says little
 
 
-def promotions(result: ScrapeResult) -> list[tuple[Post, Promotion]]:
-    author = result.profile.handle
-    return [(p, read_promotion(p, author)) for p in result.posts]
+def promotions(
+    result: ScrapeResult, captions: Sequence[Caption] | None = None
+) -> list[tuple[Post, Promotion]]:
+    """Each post with what its caption says; `captions` are the posts' `read_caption`, when
+    the caller has them already."""
+    own = fold(result.profile.handle)
+    if captions is None:
+        captions = [read_caption(p) for p in result.posts]
+    return [(p, promotion_of(p, c, own)) for p, c in zip(result.posts, captions, strict=True)]
 
 
 def why_sponsored(promo: Promotion) -> str:
@@ -48,12 +56,12 @@ def sponsored_share(read: list[tuple[Post, Promotion]]) -> Metric:
     )
     if not read:
         return insufficient(label, "percent", 0, "no posts were fetched.", formula)
-    hits = [
+    hits = [(post, promo) for post, promo in read if promo.sponsored]
+    evidence = [
         Evidence(kind="post", ref=post.id, note=why_sponsored(promo))
-        for post, promo in read
-        if promo.sponsored
+        for post, promo in hits[:MAX_EVIDENCE]
     ]
-    return share(label, len(hits), len(read), "fetched posts are sponsored", formula, hits)
+    return share(label, len(hits), len(read), "fetched posts are sponsored", formula, evidence)
 
 
 def promotional_share(read: list[tuple[Post, Promotion]]) -> Metric:
@@ -64,12 +72,12 @@ def promotional_share(read: list[tuple[Post, Promotion]]) -> Metric:
     )
     if not read:
         return insufficient(label, "percent", 0, "no posts were fetched.", formula)
-    hits = [
+    hits = [(post, promo) for post, promo in read if promo.promotional]
+    evidence = [
         Evidence(kind="post", ref=post.id, note=why_promotional(promo))
-        for post, promo in read
-        if promo.promotional
+        for post, promo in hits[:MAX_EVIDENCE]
     ]
-    return share(label, len(hits), len(read), "fetched posts sell something", formula, hits)
+    return share(label, len(hits), len(read), "fetched posts sell something", formula, evidence)
 
 
 def _interactions(post: Post) -> int:
@@ -82,9 +90,9 @@ def sponsored_engagement_ratio(read: list[tuple[Post, Promotion]]) -> Metric:
         "median(likes + comments) of sponsored posts / median(likes + comments) of organic "
         "posts; posts with hidden likes left out"
     )
-    visible = [(post, promo) for post, promo in read if post.likes is not None]
-    paid = [post for post, promo in visible if promo.sponsored]
-    organic = [post for post, promo in visible if not promo.sponsored]
+    visible = [(post, promo.sponsored) for post, promo in read if post.likes is not None]
+    paid = [post for post, sponsored in visible if sponsored]
+    organic = [post for post, sponsored in visible if not sponsored]
     n = len(visible)
     if len(paid) < MIN_POSTS or len(organic) < MIN_POSTS:
         why = (

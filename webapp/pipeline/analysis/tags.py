@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 
 from pydantic import BaseModel, Field
 
@@ -16,7 +17,8 @@ from webapp.pipeline.analysis.promotion import MENTION
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 TOP_TAGS = 10
-_HASHTAG = re.compile(r"(?<!\w)#(\w+)")
+# "#" first, then the look back at the character before it (see promotion.MENTION).
+_HASHTAG = re.compile(r"#(?<!\w#)(\w+)")
 
 
 class TagCount(BaseModel):
@@ -42,9 +44,10 @@ def _top(counts: Counter[str]) -> list[TagCount]:
 
 
 def top_hashtags(result: ScrapeResult) -> list[TagCount]:
-    return _top(Counter(t for p in result.posts for t in hashtags_of(p)))
+    return _top(Counter(chain.from_iterable(map(hashtags_of, result.posts))))
 
 
 def top_mentions(result: ScrapeResult) -> list[TagCount]:
-    own = fold(result.profile.handle)
-    return _top(Counter(m for p in result.posts for m in mentions_of(p) if m != own))
+    counts = Counter(chain.from_iterable(map(mentions_of, result.posts)))
+    counts.pop(fold(result.profile.handle), None)  # the account's own handle is no mention
+    return _top(counts)
