@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -12,6 +13,7 @@ from webapp.pipeline.workers import (
     ProcessWorkers,
     ThreadWorkers,
     make_workers,
+    without_collector,
 )
 
 
@@ -70,3 +72,27 @@ async def test_zero_processes_means_a_thread_of_this_process() -> None:
 def test_a_pool_needs_a_process() -> None:
     with pytest.raises(ValueError, match="at least one"):
         ProcessWorkers(0)
+
+
+def collector_running() -> bool:
+    return gc.isenabled()
+
+
+def fail_with_collector_paused() -> None:
+    assert not gc.isenabled()
+    raise RuntimeError("boom")
+
+
+async def test_the_collector_pauses_during_work_and_resumes_after() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        assert await workers.run(collector_running) is False
+        with pytest.raises(RuntimeError, match="boom"):
+            await workers.run(fail_with_collector_paused)
+    finally:
+        await workers.close()
+    # The same wrapper in this process: paused inside, running again after, even on error.
+    assert without_collector(collector_running) is False
+    with pytest.raises(RuntimeError):
+        without_collector(fail_with_collector_paused)
+    assert gc.isenabled()

@@ -33,6 +33,18 @@ PRELOAD = ["webapp.pipeline.report"]
 WORKER_DIED = "The analysis worker stopped unexpectedly"
 
 
+def without_collector(function: Callable[..., T], *args: object) -> T:
+    """One job's work in a worker, with the cycle collector paused: the work makes thousands of
+    short-lived objects but no reference cycles, so collections found nothing while walking a
+    large account's 26,000 models again and again (about a third of its analysis time).
+    Reference counting still frees everything; collection resumes between jobs."""
+    gc.disable()
+    try:
+        return function(*args)
+    finally:
+        gc.enable()
+
+
 def _worker_started() -> None:
     """Everything imported so far lives as long as the worker: keep it out of the collector's
     scans (with it, full collections took about a third of a small account's analysis)."""
@@ -76,7 +88,9 @@ class ProcessWorkers:
     async def run(self, function: Callable[..., T], *args: object) -> T:
         pool = self._executor()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, without_collector, function, *args
+            )
         except BrokenProcessPool:
             # Every job on the broken pool lands here; only the first replaces it.
             if self._pool is pool:
