@@ -92,3 +92,22 @@ async def test_the_headline_metrics_from_the_families_equal_the_first_cut_ones()
             result = await demo(handle, platform)
             families = analyse_families(result, [], NOW)
             assert metrics_of(families) == analyse(result, [], NOW), (handle, platform)
+
+
+async def test_reasons_support_the_verdict_and_never_praise_an_avoided_account() -> None:
+    vetoes = {("audience", "quality_audience_share"), ("comments", "recurring_comment_share")}
+    for handle in ("demo.authentic", "demo.bought", "demo.pod", "demo.dormant"):
+        for platform in Platform:
+            score = quality_score(analyse_families(await demo(handle, platform), [], NOW))
+            assert score.reasons, (handle, platform)
+            for reason in score.reasons:
+                part = next(
+                    sub.value or 0.0
+                    for sub in score.sub_scores
+                    if sub.key == reason.section and reason.text.startswith(f"{sub.label}: ")
+                )
+                if score.verdict == "recommended":
+                    assert part >= 70, (handle, platform, reason.text)
+                else:
+                    veto = (reason.section, reason.metric) in vetoes
+                    assert veto or part < 70, (handle, platform, reason.text)

@@ -103,9 +103,14 @@ def _verdict(value: float, families: Families) -> tuple[Verdict, list[Reason]]:
 
 
 def _strongest(parts: list[_Part], verdict: Verdict) -> list[Reason]:
-    """For a recommendation the best parts; otherwise the worst ones."""
+    """For a recommendation the parts that support it (scoring at least RECOMMENDED_FROM), best
+    first; otherwise the parts that count against the account (below it), worst first, so a
+    veto is never followed by praise."""
+    recommended = verdict == "recommended"
     ordered = sorted(
-        parts, key=lambda part: part.sub.value or 0.0, reverse=verdict == "recommended"
+        (part for part in parts if ((part.sub.value or 0.0) >= RECOMMENDED_FROM) == recommended),
+        key=lambda part: part.sub.value or 0.0,
+        reverse=recommended,
     )
     return [
         Reason(
