@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 
@@ -96,3 +97,43 @@ async def test_the_collector_pauses_during_work_and_resumes_after() -> None:
     with pytest.raises(RuntimeError):
         without_collector(fail_with_collector_paused)
     assert gc.isenabled()
+
+
+def slow_square(value: int) -> int:
+    sum(range(100_000))  # work that takes a moment, so calls pile up behind a busy worker
+    return value * value
+
+
+async def test_calls_that_pile_up_share_round_trips_and_each_gets_its_own_answer() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        results = await asyncio.gather(*(workers.run(slow_square, i) for i in range(40)))
+        assert results == [i * i for i in range(40)]
+        # Mixed outcomes in one batch: the failure reaches its caller only.
+        mixed = await asyncio.gather(
+            workers.run(square, 3),
+            workers.run(square, "x"),
+            workers.run(square, 4),
+            return_exceptions=True,
+        )
+        assert mixed[0] == 9
+        assert isinstance(mixed[1], TypeError)
+        assert mixed[2] == 16
+    finally:
+        await workers.close()
+
+
+async def test_a_cancelled_caller_does_not_disturb_the_others() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        busy = asyncio.ensure_future(workers.run(slow_square, 1))
+        waiting = [asyncio.ensure_future(workers.run(slow_square, i)) for i in range(2, 6)]
+        await asyncio.sleep(0)  # let every call reach the queue
+        waiting[1].cancel()
+        assert await busy == 1
+        assert await waiting[0] == 4
+        with pytest.raises(asyncio.CancelledError):
+            await waiting[1]
+        assert [await w for w in waiting[2:]] == [16, 25]
+    finally:
+        await workers.close()
