@@ -92,6 +92,7 @@ def create_app(
         scraper = adapter if adapter is not None else _scraper(settings, http, clock)
         workers = make_workers(settings.analysis_processes)
         try:
+            await workers.start()
             tracker = JobTracker(
                 store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds
             )

@@ -137,3 +137,15 @@ async def test_a_cancelled_caller_does_not_disturb_the_others() -> None:
         assert [await w for w in waiting[2:]] == [16, 25]
     finally:
         await workers.close()
+
+
+async def test_start_readies_the_pool_that_the_calls_then_use() -> None:
+    workers = ProcessWorkers(1)
+    try:
+        await workers.start()
+        first = await workers.run(worker_pid)
+        await workers.start()  # again: the same pool, not a new one
+        assert await workers.run(worker_pid) == first
+    finally:
+        await workers.close()
+    await ThreadWorkers().start()  # nothing to prepare

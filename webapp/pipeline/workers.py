@@ -73,7 +73,15 @@ def _worker_started() -> None:
     gc.freeze()
 
 
+def _ready() -> bool:
+    return True
+
+
 class Workers(Protocol):
+    async def start(self) -> None:
+        """Get ready before the first job, without blocking the event loop."""
+        ...
+
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """function(*args) off the event loop; function and args must be picklable."""
         ...
@@ -83,6 +91,9 @@ class Workers(Protocol):
 
 class ThreadWorkers:
     """Runs the work in a thread of this process (tests, or WEBAPP_ANALYSIS_PROCESSES=0)."""
+
+    async def start(self) -> None:
+        return None
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         return await asyncio.to_thread(function, *args)
@@ -116,6 +127,14 @@ class ProcessWorkers:
                 max_workers=self.processes, mp_context=context, initializer=_worker_started
             )
         return self._pool
+
+    async def start(self) -> None:
+        # Starting the fork server and a worker blocks for a few hundred milliseconds: in a
+        # thread, before any job, so no stream waits for it.
+        await asyncio.to_thread(self._warm_up)
+
+    def _warm_up(self) -> None:
+        self._executor().submit(_ready).result()
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
