@@ -88,10 +88,25 @@ def _duplicates(comments: list[Comment], folded: list[str]) -> Metric:
     return share(label, copies, n, what, formula, evidence)
 
 
+def _read(comments: list[Comment]) -> tuple[list[str], list[TextKinds]]:
+    """Each comment's folded text and kinds. A text met before (emoji, pods, bots and "nice!"
+    repeat a lot: a third of a large account's comments) is read once."""
+    seen: dict[str, tuple[str, TextKinds]] = {}
+    folded: list[str] = []
+    kinds: list[TextKinds] = []
+    for comment in comments:
+        read = seen.get(comment.text)
+        if read is None:
+            text = fold(comment.text)
+            read = seen[comment.text] = (text, classify_folded(comment.text, text))
+        folded.append(read[0])
+        kinds.append(read[1])
+    return folded, kinds
+
+
 def comment_signals(result: ScrapeResult) -> CommentReport:
     comments = result.comments
-    folded = [fold(c.text) for c in comments]
-    kinds = [classify_folded(c.text, text) for c, text in zip(comments, folded, strict=True)]
+    folded, kinds = _read(comments)
     recurring, recurring_share = recurring_metrics(comments)
     return CommentReport(
         generic_share=_text_share(
