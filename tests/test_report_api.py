@@ -144,3 +144,31 @@ async def test_csv_of_unknown_unfinished_and_failed_jobs_is_refused(run_app: Run
         assert unfinished.json()["error"]["code"] == "job_not_finished"
         malformed = await app.client.get("/api/report/not-a-job.csv")
         assert malformed.status_code == 404
+
+
+async def test_an_upload_of_two_posts_gets_no_score_and_the_page_says_why(
+    run_app: RunApp,
+) -> None:
+    rows = (
+        "id,published_at,likes,comments,caption\n"
+        "p1,2026-04-20T10:00:00Z,120,4,Morning run\n"
+        "p2,2026-04-25T10:00:00Z,90,2,#ad new shoes from @brand code RUN10\n"
+    )
+    async with run_app() as app:
+        response = await app.client.post(
+            "/api/analyze/upload",
+            data={"platform": "instagram", "handle": "sparse.runner", "followers": "3000"},
+            files={"file": ("posts.csv", rows, "text/csv")},
+        )
+        assert response.status_code == 202, response.text
+        job_id = response.json()["job_id"]
+        await app.wait_for_status(job_id, "completed")
+        report = (await app.client.get(f"/api/report/{job_id}")).json()
+        page = (await app.client.get(f"/reports/{job_id}")).text
+    assert report["score"]["value"] is None
+    assert report["score"]["verdict"] is None
+    (reason,) = report["score"]["reasons"]
+    assert reason["text"].startswith("Not enough data for a score")
+    assert "No verdict: not enough data" in page
+    assert 'href="#m-engagement-position"' in page
+    assert len(report["posts"]) == 2

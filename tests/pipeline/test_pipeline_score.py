@@ -111,3 +111,36 @@ async def test_reasons_support_the_verdict_and_never_praise_an_avoided_account()
                 else:
                     veto = (reason.section, reason.metric) in vetoes
                     assert veto or part < 70, (handle, platform, reason.text)
+
+
+async def test_two_posts_and_nothing_else_get_no_score_and_say_why() -> None:
+    authentic = await demo("demo.authentic", Platform.INSTAGRAM)
+    sparse = authentic.model_copy(
+        update={
+            "posts": sorted(authentic.posts, key=lambda p: p.published_at)[-2:],
+            "comments": [],
+            "follower_sample": [],
+            "follower_history": [],
+        }
+    )
+    score = quality_score(analyse_families(sparse, [], NOW))
+    assert score.value is None
+    assert score.verdict is None
+    (reason,) = score.reasons
+    assert reason.text.startswith("Not enough data for a score: engagement, audience, comments")
+    assert (reason.section, reason.metric) == ("engagement", "position")
+    assert "Not enough data (n=2)" in reason.text
+
+
+async def test_a_veto_still_means_avoid_when_there_is_too_little_for_a_score() -> None:
+    bought = await demo("demo.bought", Platform.INSTAGRAM)
+    sparse = bought.model_copy(
+        update={"posts": sorted(bought.posts, key=lambda p: p.published_at)[-2:]}
+    )
+    score = quality_score(analyse_families(sparse, [], NOW))
+    assert score.value is None
+    assert score.verdict == "avoid"
+    assert [(r.section, r.metric) for r in score.reasons] == [
+        ("audience", "quality_audience_share"),
+        ("engagement", "position"),
+    ]

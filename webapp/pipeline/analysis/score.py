@@ -11,9 +11,11 @@ Parts and weights (each 0-100):
 - activity 10 %: days since the last post: <= 14 -> 100, <= 30 -> 75, <= 90 -> 40, else 0;
 - disclosure 10 %: 100 - 15 per undisclosed sponsored post - 8 per buried - 4 per weak one.
 
-A part the data cannot support is left out and its weight spread over the others. Verdict:
->= 70 recommended, >= 50 review, below avoid; and whatever the score, an audience under 50 %
-real or comments over 40 % from a pod mean avoid.
+A part the data cannot support is left out and its weight spread over the others, but a score
+needs the engagement part and at least half of the weight: otherwise there is no score (a
+marketer would read 100 from two posts' activity and disclosure as a verdict on the account).
+Verdict: >= 70 recommended, >= 50 review, below avoid; and whatever the score, even with none,
+an audience under 50 % real or comments over 40 % from a pod mean avoid.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ RECOMMENDED_FROM = 70.0
 REVIEW_FROM = 50.0
 MIN_QUALITY_AUDIENCE = 50.0
 MAX_POD_SHARE = 40.0
+MIN_SCORED_WEIGHT = 0.5
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
@@ -50,15 +53,20 @@ def quality_score(families: Families) -> QualityScore:
         _disclosure(families),
     ]
     scored = [part for part in parts if part.sub.value is not None]
-    if not scored:
-        return QualityScore(
-            value=None, verdict=None, reasons=[], sub_scores=[p.sub for p in parts], formula=FORMULA
-        )
     total_weight = sum(part.sub.weight for part in scored)
+    vetoes = _vetoes(families)
+    if parts[0].sub.value is None or total_weight < MIN_SCORED_WEIGHT:
+        return QualityScore(
+            value=None,
+            verdict="avoid" if vetoes else None,
+            reasons=[*vetoes, _not_enough(parts, total_weight)][:3],
+            sub_scores=[p.sub for p in parts],
+            formula=FORMULA,
+        )
     value = round(
         sum(part.sub.weight * (part.sub.value or 0.0) for part in scored) / total_weight, 1
     )
-    verdict, vetoes = _verdict(value, families)
+    verdict = _verdict(value, vetoes)
     # A veto names its metric; the same metric is not repeated among the strongest parts.
     vetoed = {(reason.section, reason.metric) for reason in vetoes}
     reasons = vetoes + [
@@ -75,7 +83,8 @@ def quality_score(families: Families) -> QualityScore:
     )
 
 
-def _verdict(value: float, families: Families) -> tuple[Verdict, list[Reason]]:
+def _vetoes(families: Families) -> list[Reason]:
+    """Findings that mean avoid whatever the score."""
     vetoes: list[Reason] = []
     quality = families.audience.quality_audience_share
     if quality.value is not None and quality.value < MIN_QUALITY_AUDIENCE:
@@ -95,11 +104,32 @@ def _verdict(value: float, families: Families) -> tuple[Verdict, list[Reason]]:
                 metric="recurring_comment_share",
             )
         )
+    return vetoes
+
+
+def _verdict(value: float, vetoes: list[Reason]) -> Verdict:
     if vetoes:
-        return "avoid", vetoes
+        return "avoid"
     if value >= RECOMMENDED_FROM:
-        return "recommended", []
-    return ("review" if value >= REVIEW_FROM else "avoid"), []
+        return "recommended"
+    return "review" if value >= REVIEW_FROM else "avoid"
+
+
+def _not_enough(parts: list[_Part], scored_weight: float) -> Reason:
+    """Why there is no score, pointing at the first part that could not be scored."""
+    missing = [part for part in parts if part.sub.value is None]
+    names = ", ".join(part.sub.label.lower() for part in missing)
+    first = missing[0]
+    return Reason(
+        text=(
+            f"Not enough data for a score: {names} could not be scored, so only "
+            f"{scored_weight * 100:.0f} % of the score's weight has data (a score needs "
+            f"engagement and at least {MIN_SCORED_WEIGHT * 100:.0f} %). "
+            f"{first.sub.label}: {first.sub.explanation}"
+        ),
+        section=first.sub.key,
+        metric=first.metric,
+    )
 
 
 def _strongest(parts: list[_Part], verdict: Verdict) -> list[Reason]:
