@@ -61,6 +61,24 @@ def test_the_summary_comes_first_and_a_reason_jumps_to_its_evidence(
     expect(target.locator("table")).to_be_visible()
 
 
+def test_the_sub_score_bars_are_as_long_as_their_values(page: Page, bought_report: str) -> None:
+    page.goto(bought_report)
+    page.get_by_text("How the score is made").click()
+    rows = page.locator(".subscore")
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        value = row.locator(".subscore__value").inner_text()
+        if not value.isdigit():
+            continue  # "not scored": no bar
+        track = row.locator(".bar").bounding_box()
+        fill = row.locator(".bar__fill").bounding_box()
+        assert track is not None
+        assert fill is not None
+        # The value shown is rounded to a whole number: half a percent either way.
+        expected = track["width"] * int(value) / 100
+        assert abs(fill["width"] - expected) <= track["width"] * 0.005 + 1, (index, value)
+
+
 @pytest.mark.parametrize("width", [1280, 390, 360])
 def test_charts_are_drawn_readably_at_every_width(
     new_context: NewContext, bought_report: str, screenshots: Path, width: int
