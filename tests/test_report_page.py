@@ -105,9 +105,20 @@ async def test_the_four_charts_are_inline_svg(run_app: RunApp) -> None:
 async def test_evidence_names_posts_with_links_to_them(run_app: RunApp) -> None:
     async with run_app() as app:
         _, html, report = await report_page(app, "demo.authentic")
-    post = report["posts"][0]
-    assert f'href="{post["url"]}"' in html
-    assert 'rel="noopener noreferrer nofollow"' in html
+    # Engagement's evidence names the recent posts: each links to its post there, not only in
+    # the posts table further down.
+    engagement = html[html.index('id="section-engagement"') : html.index('id="section-audience"')]
+    median = next(
+        entry["metric"]
+        for section in report["sections"]
+        if section["key"] == "engagement"
+        for entry in section["metrics"]
+        if entry["key"] == "rate_median"
+    )
+    urls = {post["id"]: post["url"] for post in report["posts"]}
+    for evidence in median["evidence"]:
+        link = f'<a href="{urls[evidence["ref"]]}" rel="noopener noreferrer nofollow"'
+        assert link in engagement, evidence["ref"]
 
 
 async def test_links_to_the_json_and_the_csv_and_a_print_button(run_app: RunApp) -> None:

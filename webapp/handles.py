@@ -67,6 +67,13 @@ def normalise_handle(platform: Platform, raw: str) -> str:
     return folded
 
 
+def shown_handle(handle: str, platform: Platform) -> str:
+    """A handle as people read it: with @, except a YouTube channel id, which is not a handle."""
+    if platform is Platform.YOUTUBE and handle.startswith("UC") and len(handle) == 24:
+        return handle
+    return f"@{handle}"
+
+
 def dedup_key(platform: Platform, handle: str) -> str:
     return f"{platform.value}:{handle}"
 

@@ -9,6 +9,7 @@ import jinja2
 from starlette.templating import Jinja2Templates
 
 from webapp.clock import parse_iso
+from webapp.handles import shown_handle
 from webapp.models import Metric, Platform
 from webapp.report_view import metric_anchor
 
@@ -71,7 +72,4 @@ def when(moment: str | datetime) -> str:
 
 
 def at(handle: str, platform: Platform) -> str:
-    # A YouTube channel id is not a handle, so it gets no @.
-    if platform is Platform.YOUTUBE and handle.startswith("UC") and len(handle) == 24:
-        return handle
-    return f"@{handle}"
+    return shown_handle(handle, platform)

@@ -23,7 +23,8 @@ from webapp.charts.numbers import compact
 from webapp.charts.time_axis import date_label, day_label, day_number
 from webapp.charts.weeks import weekly_counts
 from webapp.clock import parse_iso
-from webapp.models import Platform, ReportResponse
+from webapp.handles import shown_handle
+from webapp.models import ReportResponse
 
 MIN_RATES = 2
 MIN_LIKES = 3
@@ -61,11 +62,7 @@ def _slug(text: str) -> str:
 
 
 def _who(report: ReportResponse) -> str:
-    # The rule of templating.at, kept here so that templating may import the charts.
-    handle = report.handle
-    if report.platform is Platform.YOUTUBE and handle.startswith("UC") and len(handle) == 24:
-        return handle
-    return f"@{handle}"
+    return shown_handle(report.handle, report.platform)
 
 
 def _percent(value: float) -> str:

@@ -75,7 +75,7 @@ def recent_posts(result: ScrapeResult) -> list[Post]:
     return sorted(result.posts, key=_PUBLISHED, reverse=True)[:RECENT_POSTS]
 
 
-def _interactions(post: Post) -> int:
+def interactions(post: Post) -> int:
     # Likes must be known (callers filter); hidden comment counts count as none.
     return (post.likes or 0) + (post.comments or 0)
 
@@ -83,7 +83,7 @@ def _interactions(post: Post) -> int:
 def _rate_by_followers(post: Post, followers: int, cutoff: datetime | None) -> float:
     if cutoff is not None and post.published_at < cutoff:
         return 0.0
-    return _interactions(post) / followers * 100
+    return interactions(post) / followers * 100
 
 
 def _by_followers(
@@ -198,7 +198,7 @@ def _by_views(result: ScrapeResult, recent: list[Post]) -> Metric:
             formula=formula,
             sample_size=n,
         )
-    rates = [_interactions(p) / (p.views or 1) * 100 for p in posts]
+    rates = [interactions(p) / (p.views or 1) * 100 for p in posts]
     value = median(rates)
     return Metric(
         label=label,

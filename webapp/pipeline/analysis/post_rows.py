@@ -13,7 +13,7 @@ from webapp.clock import isoformat
 from webapp.models import FollowerPoint, PostRow
 from webapp.pipeline.analysis.brand_safety import categories_of
 from webapp.pipeline.analysis.disclosure import finding, looks_sponsored
-from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, recent_posts
+from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, interactions, recent_posts
 from webapp.pipeline.analysis.growth import GrowthReport
 from webapp.pipeline.analysis.promotion import Caption, Promotion
 from webapp.pipeline.scraping.result import Post, ScrapeResult
@@ -43,7 +43,7 @@ def post_rows(
             comments=post.comments,
             views=post.views,
             engagement_rate=(
-                round((post.likes + (post.comments or 0)) / followers * 100, 3)
+                round(interactions(post) / followers * 100, 3)
                 if post.likes is not None and followers > 0
                 else None
             ),

@@ -8,10 +8,11 @@ selling words, including a brand's own shop.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from statistics import median
 
 from webapp.models import Evidence, Metric
+from webapp.pipeline.analysis.engagement import interactions
 from webapp.pipeline.analysis.keywords import fold
 from webapp.pipeline.analysis.promotion import Caption, Promotion, promotion_of, read_caption
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
@@ -49,39 +50,50 @@ def why_promotional(promo: Promotion) -> str:
 
 
 def sponsored_share(read: list[tuple[Post, Promotion]]) -> Metric:
-    label = "Sponsored posts"
-    formula = (
-        "posts with the platform's paid label, a disclosure marker, or an @mention with a "
-        "discount code or affiliate link / fetched posts * 100"
+    return _post_share(
+        read,
+        label="Sponsored posts",
+        formula=(
+            "posts with the platform's paid label, a disclosure marker, or an @mention with a "
+            "discount code or affiliate link / fetched posts * 100"
+        ),
+        counts=lambda promo: promo.sponsored,
+        why=why_sponsored,
+        what="fetched posts are sponsored",
     )
-    if not read:
-        return insufficient(label, "percent", 0, "no posts were fetched.", formula)
-    hits = [(post, promo) for post, promo in read if promo.sponsored]
-    evidence = [
-        Evidence(kind="post", ref=post.id, note=why_sponsored(promo))
-        for post, promo in hits[:MAX_EVIDENCE]
-    ]
-    return share(label, len(hits), len(read), "fetched posts are sponsored", formula, evidence)
 
 
 def promotional_share(read: list[tuple[Post, Promotion]]) -> Metric:
-    label = "Promotional posts"
-    formula = (
-        "posts that are sponsored or carry a discount code, an affiliate link or selling words "
-        "(shop, link in bio, % off, ...) / fetched posts * 100"
+    return _post_share(
+        read,
+        label="Promotional posts",
+        formula=(
+            "posts that are sponsored or carry a discount code, an affiliate link or selling "
+            "words (shop, link in bio, % off, ...) / fetched posts * 100"
+        ),
+        counts=lambda promo: promo.promotional,
+        why=why_promotional,
+        what="fetched posts sell something",
     )
+
+
+def _post_share(
+    read: list[tuple[Post, Promotion]],
+    *,
+    label: str,
+    formula: str,
+    counts: Callable[[Promotion], bool],
+    why: Callable[[Promotion], str],
+    what: str,
+) -> Metric:
+    """The share of posts whose promotion reading `counts`, with `why` for each example."""
     if not read:
         return insufficient(label, "percent", 0, "no posts were fetched.", formula)
-    hits = [(post, promo) for post, promo in read if promo.promotional]
+    hits = [(post, promo) for post, promo in read if counts(promo)]
     evidence = [
-        Evidence(kind="post", ref=post.id, note=why_promotional(promo))
-        for post, promo in hits[:MAX_EVIDENCE]
+        Evidence(kind="post", ref=post.id, note=why(promo)) for post, promo in hits[:MAX_EVIDENCE]
     ]
-    return share(label, len(hits), len(read), "fetched posts sell something", formula, evidence)
-
-
-def _interactions(post: Post) -> int:
-    return (post.likes or 0) + (post.comments or 0)
+    return share(label, len(hits), len(read), what, formula, evidence)
 
 
 def sponsored_engagement_ratio(read: list[tuple[Post, Promotion]]) -> Metric:
@@ -100,8 +112,8 @@ def sponsored_engagement_ratio(read: list[tuple[Post, Promotion]]) -> Metric:
             f"at least {MIN_POSTS} of each are needed."
         )
         return insufficient(label, "ratio", n, why, formula)
-    paid_median = median(_interactions(p) for p in paid)
-    organic_median = median(_interactions(p) for p in organic)
+    paid_median = median(interactions(p) for p in paid)
+    organic_median = median(interactions(p) for p in organic)
     if organic_median == 0:
         why = f"the {len(organic)} organic posts have no likes or comments to compare with."
         return insufficient(label, "ratio", n, why, formula)
@@ -118,7 +130,7 @@ def sponsored_engagement_ratio(read: list[tuple[Post, Promotion]]) -> Metric:
         formula=formula,
         sample_size=n,
         evidence=[
-            Evidence(kind="post", ref=p.id, note=f"sponsored, {_interactions(p):,} interactions")
+            Evidence(kind="post", ref=p.id, note=f"sponsored, {interactions(p):,} interactions")
             for p in paid[:MAX_EVIDENCE]
         ],
     )
