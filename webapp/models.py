@@ -80,6 +80,18 @@ class AnalyzeAccepted(BaseModel):
     )
 
 
+ErrorCode = Literal[
+    "not_found",
+    "private",
+    "auth_required",
+    "quota_exceeded",
+    "rate_limited",
+    "upstream_unavailable",
+    "invalid_data",
+    "internal",
+]
+
+
 class JobStatusResponse(BaseModel):
     job_id: str
     status: JobStatus
@@ -94,6 +106,13 @@ class JobStatusResponse(BaseModel):
     )
     attempt: int = Field(ge=1, description="Number of the current (or last) attempt")
     max_attempts: int
+    error_code: ErrorCode | None = Field(
+        default=None,
+        description=(
+            "Why a failed job failed, for programs: not_found, private, auth_required, "
+            "quota_exceeded, rate_limited, upstream_unavailable, invalid_data or internal"
+        ),
+    )
 
 
 class ErrorDetail(BaseModel):
@@ -114,6 +133,9 @@ class Evidence(BaseModel):
     note: str = Field(description="Why it counts, in a few words")
 
 
+Rating = Literal["good", "watch", "bad"]
+
+
 class Metric(BaseModel):
     """One number of the report with what it means and how it was made."""
 
@@ -127,6 +149,17 @@ class Metric(BaseModel):
     sample_size: int = Field(ge=0, description="How many posts (or days) the value rests on")
     evidence: list[Evidence] = Field(
         default_factory=list, description="The posts, comments, accounts or days behind it"
+    )
+    interval: tuple[float, float] | None = Field(
+        default=None,
+        description=(
+            "95 % confidence interval of the value (same unit) when it is estimated from a "
+            "sample; the formula names the method"
+        ),
+    )
+    rating: Rating | None = Field(
+        default=None,
+        description="At a glance: good, watch or bad; None without a value or a yardstick",
     )
 
 
@@ -181,12 +214,38 @@ class Reason(BaseModel):
     metric: str | None = Field(description="Key of the metric in that section that shows it")
 
 
+class Flag(BaseModel):
+    """A rule that fired: a veto (avoid whatever the score) or a red flag (look before paying)."""
+
+    rule: str = Field(description="The rule, with its threshold, in one line")
+    text: str = Field(description="The numbers that triggered it")
+    section: SectionKey
+    metric: str | None = Field(description="Key of the metric in that section that shows it")
+
+
 class QualityScore(BaseModel):
     value: float | None = Field(description="0-100 weighted mean of the sub-scores")
     verdict: Verdict | None
     reasons: list[Reason] = Field(description="The three strongest reasons for the verdict")
     sub_scores: list[SubScore]
     formula: str
+    vetoes: list[Flag] = Field(
+        default_factory=list, description="Rules that make the verdict avoid whatever the score"
+    )
+    red_flags: list[Flag] = Field(
+        default_factory=list, description="Findings that do not veto but need a look"
+    )
+    unmeasured: list[Reason] = Field(
+        default_factory=list, description="Parts of the score the data could not measure, and why"
+    )
+
+
+class MethodNote(BaseModel):
+    """One threshold or figure the analysis relies on: its published source, or an assumption."""
+
+    topic: str
+    statement: str
+    source: str | None = Field(description="Publication, year and figure; None for an assumption")
 
 
 Disclosure = Literal["clear", "buried", "weak", "undisclosed"]
@@ -261,6 +320,10 @@ class ReportResponse(BaseModel):
         default_factory=list, description="Observed followers per day, oldest first"
     )
     coverage: list[str] = Field(description="What could not be fetched, and why")
+    method: list[MethodNote] = Field(
+        default_factory=list,
+        description="Method and assumptions: every threshold with its source or marked assumed",
+    )
 
 
 class Snapshot(BaseModel):
