@@ -1,0 +1,280 @@
+"""Hand-made accounts shaped like real creators, as a marketer's upload would carry them.
+
+`account()` builds a healthy account (steady posting, engagement in its tier's band, a crowd of
+different commenters, a follower sample of real-looking people, 90 days of steady growth); each
+case of `CASES` bends one thing the way a real account does. Used by the verdict tests and by
+`bench/verdict_cases.py`, which prints the verdict of every case.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from webapp.models import Platform
+from webapp.pipeline.scraping.result import (
+    AccountStub,
+    Comment,
+    FollowerCount,
+    Post,
+    Profile,
+    ScrapeResult,
+)
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+_FIRST = ("anna", "ben", "carla", "dario", "elif", "felix", "greta", "hugo", "ines", "jonas")
+_LAST = ("meier", "rossi", "keller", "novak", "santos", "berg", "costa", "lund", "weber", "moreau")
+_COMMENTS = (
+    "Where did you get that jacket?",
+    "The light in the second photo is unreal",
+    "Saving this for my trip in May",
+    "How long did the hike take?",
+    "This made my morning, thank you",
+    "Is the recipe on your blog?",
+    "Totally agree with the last point",
+    "The colours here are so calm",
+    "Which lens was this shot with?",
+    "My kids loved this one",
+)
+
+
+def real_person(rng: random.Random, index: int) -> AccountStub:
+    first, last = rng.choice(_FIRST), rng.choice(_LAST)
+    return AccountStub(
+        username=f"{first}.{last}{'_' * (index % 3)}{index}",
+        full_name=f"{first.title()} {last.title()}",
+        followers=rng.randint(150, 900),
+        following=rng.randint(150, 700),
+        posts=rng.randint(20, 400),
+        has_profile_pic=True,
+        private=rng.random() < 0.5,
+    )
+
+
+def empty_fake(rng: random.Random, index: int) -> AccountStub:
+    """The fake that sits empty: no picture, no posts, a digit-heavy name, few follows."""
+    return AccountStub(
+        username=f"user{rng.randint(10**7, 10**8 - 1)}",
+        followers=rng.randint(0, 12),
+        following=rng.randint(20, 120),
+        posts=0,
+        has_profile_pic=False,
+    )
+
+
+def mass_fake(rng: random.Random, index: int) -> AccountStub:
+    """The fake that mass-follows: thousands followed, hardly anyone following back."""
+    return AccountStub(
+        username=f"{rng.choice(_FIRST)}{rng.randint(1000, 99999)}",
+        followers=rng.randint(5, 80),
+        following=rng.randint(2_500, 7_500),
+        posts=rng.randint(0, 3),
+        has_profile_pic=rng.random() < 0.3,
+    )
+
+
+def sample(n: int, fake_share: float = 0.05, seed: int = 7) -> list[AccountStub]:
+    rng = random.Random(seed)
+    fakes = round(n * fake_share)
+    people = [real_person(rng, i) for i in range(n - fakes)]
+    bots = [(empty_fake if i % 2 else mass_fake)(rng, i) for i in range(fakes)]
+    return people + bots
+
+
+def account(
+    *,
+    platform: Platform = Platform.INSTAGRAM,
+    handle: str = "shape.creator",
+    followers: int = 20_000,
+    rate: float = 2.8,
+    posts: int = 30,
+    every_days: float = 3.0,
+    last_days_ago: float = 1.0,
+    views_per_follower: float | None = None,
+    comments_per_post: int = 8,
+    commenter_pool: int = 400,
+    followers_sampled: int = 200,
+    fake_share: float = 0.05,
+    gain_per_day: int = 20,
+    seed: int = 1,
+) -> ScrapeResult:
+    """A healthy account: each post gets `rate` % of followers in likes + comments (+-40 %)."""
+    rng = random.Random(seed)
+    published = [
+        NOW - timedelta(days=last_days_ago + i * every_days, hours=rng.random())
+        for i in range(posts)
+    ]
+    post_list: list[Post] = []
+    comments: list[Comment] = []
+    for i, moment in enumerate(published):
+        interactions = followers * rate / 100 * rng.uniform(0.6, 1.4)
+        n_comments = min(comments_per_post, int(interactions * 0.05))
+        views = None if views_per_follower is None else int(followers * views_per_follower)
+        post_id = f"p{i}"
+        post_list.append(
+            Post(
+                id=post_id,
+                url=f"https://example.com/p/{post_id}",
+                published_at=moment,
+                kind="video" if platform is not Platform.INSTAGRAM else "photo",
+                caption=f"Morning walk, day {i} of the series",
+                likes=max(0, round(interactions) - n_comments),
+                comments=n_comments,
+                views=views,
+            )
+        )
+        for k in range(n_comments):
+            comments.append(
+                Comment(
+                    post_id=post_id,
+                    author=f"fan{rng.randrange(commenter_pool)}",
+                    text=_COMMENTS[(i + k) % len(_COMMENTS)],
+                    published_at=moment + timedelta(hours=2 + k),
+                )
+            )
+    history = [
+        FollowerCount(
+            day=(NOW - timedelta(days=d)).date(), followers=max(0, followers - d * gain_per_day)
+        )
+        for d in range(90, 0, -1)
+    ]
+    return ScrapeResult(
+        platform=platform,
+        profile=Profile(
+            handle=handle, display_name="Shape", followers=followers, post_count=posts + 40
+        ),
+        posts=post_list,
+        comments=comments,
+        follower_sample=sample(followers_sampled, fake_share, seed),
+        follower_history=history,
+        source="upload",
+    )
+
+
+def _with_history(result: ScrapeResult, counts: list[int]) -> ScrapeResult:
+    """The account with daily follower counts `counts` ending today (the last is the profile's)."""
+    days = len(counts)
+    history = [
+        FollowerCount(day=(NOW - timedelta(days=days - i)).date(), followers=count)
+        for i, count in enumerate(counts)
+    ]
+    profile = result.profile.model_copy(update={"followers": counts[-1]})
+    return result.model_copy(update={"follower_history": history, "profile": profile})
+
+
+def steady_mega() -> ScrapeResult:
+    """1. A 50M account growing a steady 20,000 a day for 90 days."""
+    base = account(followers=50_000_000, rate=1.0, gain_per_day=0)
+    return _with_history(base, [50_000_000 - 20_000 * (90 - d) for d in range(91)])
+
+
+def flat_then_jump() -> ScrapeResult:
+    """2. A flat 4,000-follower account that jumps +3,000 in one day, 10 days ago."""
+    base = account(followers=7_000, rate=4.0, gain_per_day=0)
+    counts = [4_000] * 80 + [7_000] * 11
+    return _with_history(base, counts)
+
+
+def monthly_poster() -> ScrapeResult:
+    """3. A 10K account posting monthly at 2.5 % a post."""
+    return account(followers=10_000, rate=2.5, posts=14, every_days=30, last_days_ago=5)
+
+
+def zero_likes() -> ScrapeResult:
+    """4 and 8. Posts nobody likes: no engagement at all."""
+    return account(followers=30_000, rate=0.0)
+
+
+def mostly_fake_audience() -> ScrapeResult:
+    """4. An account whose follower sample is 12 % real."""
+    return account(followers=30_000, rate=2.5, fake_share=0.88)
+
+
+def tiktok_views() -> ScrapeResult:
+    """4. A TikTok account whose views are impressions."""
+    return account(platform=Platform.TIKTOK, followers=80_000, rate=5.0, views_per_follower=0.4)
+
+
+def own_replies_and_superfan() -> ScrapeResult:
+    """5. The creator answers under every post and one superfan comments on each."""
+    result = account(followers=20_000, rate=2.8, comments_per_post=6, commenter_pool=2_000)
+    extra: list[Comment] = []
+    for post in result.posts:
+        for author, text in (
+            (result.profile.handle, "Thank you all for the kind words!"),
+            (result.profile.handle, "Glad you liked it"),
+            ("biggest.fan.ever", "Amazing as always!"),
+        ):
+            extra.append(
+                Comment(
+                    post_id=post.id,
+                    author=author,
+                    text=text,
+                    published_at=post.published_at + timedelta(minutes=30),
+                )
+            )
+    return result.model_copy(update={"comments": [*result.comments, *extra]})
+
+
+def impossible_engagement() -> ScrapeResult:
+    """6. 200 followers and about 1,072 % engagement per post."""
+    return account(followers=200, rate=1_072, followers_sampled=30)
+
+
+def nothing_to_disclose() -> ScrapeResult:
+    """7. No post is paid or looks paid: disclosure has nothing to check."""
+    return account()
+
+
+def long_dead() -> ScrapeResult:
+    """8. The last post 800 days ago."""
+    return account(followers=15_000, rate=2.5, last_days_ago=800, gain_per_day=0)
+
+
+def tiny_follower_sample() -> ScrapeResult:
+    """9. A follower sample of 3."""
+    return account(followers_sampled=3)
+
+
+def pod() -> ScrapeResult:
+    """10. The same 12 accounts comment on nearly every post, within the hour."""
+    result = account(followers=25_000, rate=2.6, comments_per_post=3)
+    members = [f"pod.member{i}" for i in range(12)]
+    extra = [
+        Comment(
+            post_id=post.id,
+            author=member,
+            text="great post!" if i % 2 else "🔥🔥",
+            published_at=post.published_at + timedelta(minutes=5 + i),
+        )
+        for post in result.posts
+        for i, member in enumerate(members)
+    ]
+    return result.model_copy(update={"comments": [*result.comments, *extra]})
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    build: Callable[[], ScrapeResult]
+    expected: str  # the verdict a marketer should read
+
+
+CASES: tuple[Case, ...] = (
+    Case("healthy micro account", account, "recommended"),
+    Case("1. 50M, steady +20k/day", steady_mega, "recommended"),
+    Case("2. flat 4,000 then +3,000 in a day", flat_then_jump, "review or avoid"),
+    Case("3. 10K posting monthly at 2.5 %", monthly_poster, "review"),
+    Case("4. zero likes on every post", zero_likes, "avoid"),
+    Case("4. 12 % real followers", mostly_fake_audience, "avoid"),
+    Case("4. TikTok, views as impressions", tiktok_views, "recommended"),
+    Case("5. own replies + one superfan", own_replies_and_superfan, "recommended"),
+    Case("6. 200 followers, ~1,072 % engagement", impossible_engagement, "not recommended"),
+    Case("7. nothing to disclose", nothing_to_disclose, "recommended"),
+    Case("8. last post 800 days ago", long_dead, "avoid"),
+    Case("9. follower sample of 3", tiny_follower_sample, "says audience unmeasured"),
+    Case("10. engagement pod", pod, "avoid"),
+)
