@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from account_shapes import CASES, NOW  # noqa: E402
+from account_shapes import CASES, NOW
 
-from webapp.models import Metric, QualityScore, ReportSection  # noqa: E402
-from webapp.pipeline.report import full_report  # noqa: E402
+from webapp.models import Metric, QualityScore, ReportSection
+from webapp.pipeline.report import full_report
 
 
 def _metric(sections: list[ReportSection], section: str, key: str) -> Metric | None:

@@ -200,7 +200,7 @@ def tiktok_views() -> ScrapeResult:
 
 def own_replies_and_superfan() -> ScrapeResult:
     """5. The creator answers under every post and one superfan comments on each."""
-    result = account(followers=20_000, rate=2.8, comments_per_post=6, commenter_pool=2_000)
+    result = account(followers=20_000, rate=2.8, comments_per_post=3, commenter_pool=2_000)
     extra: list[Comment] = []
     for post in result.posts:
         for author, text in (
@@ -267,7 +267,7 @@ CASES: tuple[Case, ...] = (
     Case("healthy micro account", account, "recommended"),
     Case("1. 50M, steady +20k/day", steady_mega, "recommended"),
     Case("2. flat 4,000 then +3,000 in a day", flat_then_jump, "review or avoid"),
-    Case("3. 10K posting monthly at 2.5 %", monthly_poster, "review"),
+    Case("3. 10K posting monthly at 2.5 %", monthly_poster, "recommended (engagement 2.5 %)"),
     Case("4. zero likes on every post", zero_likes, "avoid"),
     Case("4. 12 % real followers", mostly_fake_audience, "avoid"),
     Case("4. TikTok, views as impressions", tiktok_views, "recommended"),

@@ -266,8 +266,8 @@ class PostRow(BaseModel):
     )
     in_engagement_rate: bool = Field(
         description=(
-            "One of the 12 latest posts with visible likes, from the last 90 days: counted in the"
-            " engagement rate (older posts among the 12 count as 0 %)"
+            "One of the 12 latest posts of the last 365 days with visible likes: counted in the"
+            " engagement rate"
         )
     )
     sponsored: bool = Field(

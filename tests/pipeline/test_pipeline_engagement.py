@@ -97,8 +97,8 @@ def test_too_few_posts_is_not_enough_data(metric: Callable[[ScrapeResult], Metri
     result = metric(scrape(posts))
     assert result.value is None
     assert result.sample_size == 2
-    assert result.explanation.startswith("Not enough data (n=2): ")
-    assert "at least 3 recent posts" in result.explanation
+    assert result.explanation.startswith("Not enough recent posts (n=2): ")
+    assert "at least 3 posts" in result.explanation
 
 
 def test_zero_followers_is_not_enough_data() -> None:
@@ -167,39 +167,52 @@ def test_ratio_with_too_few_posts_is_not_enough_data() -> None:
     assert metric.explanation.startswith("Not enough data (n=2): ")
 
 
-# The 90-day rule. The five functions above keep their old behaviour when no `now` is given
-# (the existing expectations are unchanged); with `now`, a post older than 90 days counts as 0.
+# The recent window. Without `now` every fetched post can be among the twelve; with `now`, only
+# posts of the last 365 days. Recency itself is the Activity part's business: old posts never
+# count as 0 %.
 
 
-def test_posts_older_than_90_days_count_as_zero() -> None:
-    fresh = [post(1, 20, 0), post(10, 40, 0), post(80, 60, 0)]  # 2%, 4%, 6%
-    stale = [post(100 + d, 5_000, 100) for d in range(9)]  # viral once, long ago
+def test_a_monthly_poster_is_rated_on_its_monthly_posts() -> None:
+    # A 10K account posting monthly at 2.5 % a post: twelve posts over a year.
+    monthly = scrape([post(5 + 30 * i, 250, 0) for i in range(12)], followers=10_000)
+    med = engagement_rate_median(monthly, NOW)
+    assert med.value == pytest.approx(2.5)
+    assert med.sample_size == 12
+    assert "of the last 365 days" in med.explanation
+
+
+def test_posts_older_than_a_year_are_not_recent() -> None:
+    fresh = [post(1, 20, 0), post(10, 40, 0), post(300, 60, 0)]  # 2%, 4%, 6%
+    stale = [post(400 + d, 5_000, 100) for d in range(9)]  # viral once, long ago
     result = scrape([*stale, *fresh])
-    # Twelve newest: 2, 4, 6 and nine zeros -> median 0, mean 12 / 12 = 1.
-    med = engagement_rate_median(result, NOW)
     mean = engagement_rate_mean(result, NOW)
-    assert med.value == pytest.approx(0.0)
-    assert mean.value == pytest.approx(1.0)
-    assert mean.sample_size == 12
-    assert "9 of them are older than 90 days and count as 0%" in mean.explanation
-    assert "older than 90 days counts as 0" in mean.formula
-    # Without the time of the analysis the old viral posts would carry the account.
+    assert mean.value == pytest.approx(4.0)
+    assert mean.sample_size == 3
+    # Without the time of the analysis the old viral posts would be among the twelve.
     assert engagement_rate_mean(result).value == pytest.approx((12 + 9 * 510) / 12)
 
 
-def test_a_dormant_account_scores_zero_not_its_old_average() -> None:
-    dormant = scrape([post(200 + d, 80, 5) for d in range(5)])
+def test_too_few_posts_in_the_year_is_not_enough_recent_posts() -> None:
+    dormant = scrape([post(300, 80, 5), *[post(400 + d, 80, 5) for d in range(5)]])
     med = engagement_rate_median(dormant, NOW)
-    assert med.value == pytest.approx(0.0)
-    assert med.sample_size == 5
-    assert "5 of them are older than 90 days" in med.explanation
-    assert {e.note for e in med.evidence} == {"older than 90 days: counts as 0%"}
+    assert med.value is None
+    assert med.sample_size == 1
+    assert med.explanation.startswith("Not enough recent posts (n=1): ")
     assert engagement_rate_median(dormant).value == pytest.approx(8.5)
 
 
-def test_a_post_exactly_90_days_old_still_counts() -> None:
-    posts = [post(90, 30, 0), post(90.01, 30, 0), post(1, 10, 0)]  # 3%, 0 (too old), 1%
-    assert engagement_rate_mean(scrape(posts), NOW).value == pytest.approx(4 / 3, abs=0.005)
+def test_a_post_exactly_365_days_old_is_still_recent() -> None:
+    posts = [post(365, 30, 0), post(365.01, 30, 0), post(1, 10, 0), post(2, 20, 0)]
+    assert engagement_rate_mean(scrape(posts), NOW).value == pytest.approx(2.0)
+
+
+def test_far_above_the_band_is_implausible() -> None:
+    # Instagram micro band tops at 3.5 %: 17.5 % is five times that, 18 % beyond it.
+    assert engagement_position(micro_account(17.5), NOW).implausible is False
+    implausible = engagement_position(micro_account(18.0), NOW)
+    assert implausible.implausible is True
+    assert "implausible" in implausible.explanation
+    assert implausible.relative == pytest.approx(18.0 / 2.5)
 
 
 def test_rates_carry_their_posts_as_evidence() -> None:
@@ -253,7 +266,7 @@ def test_position_without_a_rate_is_not_enough_data() -> None:
     assert result.tier is Tier.MACRO
     assert result.rate is None
     assert result.position is None
-    assert result.explanation.startswith("Not enough data (n=1): ")
+    assert result.explanation.startswith("Not enough recent posts (n=1): ")
     assert "0.8-1.5%" in result.explanation
 
 

@@ -51,8 +51,8 @@ def test_analyse_combines_every_metric() -> None:
     metrics = analyse(result, [], NOW)
     assert metrics.engagement_rate_median == engagement_rate_median(result, NOW)
     assert metrics.engagement_rate_mean == engagement_rate_mean(result, NOW)
-    assert metrics.engagement_rate_by_views == engagement_rate_by_views(result)
-    assert metrics.likes_comments_ratio == likes_comments_ratio(result)
+    assert metrics.engagement_rate_by_views == engagement_rate_by_views(result, NOW)
+    assert metrics.likes_comments_ratio == likes_comments_ratio(result, NOW)
     assert metrics.posts_per_week == posts_per_week(result, NOW)
     assert metrics.days_since_last_post == days_since_last_post(result, NOW)
     assert metrics.engagement_rate_median.value == 2.0

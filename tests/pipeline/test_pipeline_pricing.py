@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from webapp.models import Platform
-from webapp.pipeline.analysis.pricing import pricing
+from webapp.pipeline.analysis.engagement import engagement_position
+from webapp.pipeline.analysis.pricing import PricingReport, money, money_text, pricing
 from webapp.pipeline.analysis.tiers import Tier
 from webapp.pipeline.scraping.result import Post, Profile, ScrapeResult
 
@@ -16,14 +17,17 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 def scrape(
-    followers: int, platform: Platform = Platform.INSTAGRAM, views: Sequence[int | None] = ()
+    followers: int,
+    platform: Platform = Platform.INSTAGRAM,
+    views: Sequence[int | None] = (),
+    likes: int = 10,
 ) -> ScrapeResult:
     posts = [
         Post(
             id=f"v{i}",
             published_at=NOW - timedelta(days=i + 1),
             kind="video",
-            likes=10,
+            likes=likes,
             comments=1,
             views=v,
         )
@@ -37,55 +41,91 @@ def scrape(
     )
 
 
-def test_instagram_reach_from_the_tier_share_and_the_price_band() -> None:
-    report = pricing(scrape(20_000), authentic_share=None)
-    # Micro: 20,000 x 22.9% = 4,580 reached; x 1.2 = 5,496 impressions;
-    # x $5 and $15 per 1,000 = $27.48 and $82.44; mid $54.96 / 4,580 = $0.0120.
+def instagram(followers: int, rate: float) -> ScrapeResult:
+    """Four posts, each with `rate` % of followers in likes + comments."""
+    likes = round(followers * rate / 100) - 1
+    return scrape(followers, views=[None] * 4, likes=likes)
+
+
+def price(result: ScrapeResult, share: float | None) -> PricingReport:
+    return pricing(result, engagement_position(result, NOW), authentic_share=share, now=NOW)
+
+
+def test_instagram_reach_follows_the_tier_share_and_the_engagement() -> None:
+    # Micro: typical engagement 2.5 %; at 2.5 % the factor is 1.
+    report = price(instagram(20_000, 2.5), None)
+    # 20,000 x 22.9% = 4,580 reached; x 1.2 = 5,496 impressions, all counted as genuine;
+    # x $5 and $15 per 1,000 = $27.48 and $82.44.
     assert report.tier is Tier.MICRO
     assert report.reach.value == 4_580
-    assert "Minter.io" in report.reach.explanation
+    assert "Minter.io" in report.reach.formula
     assert report.impressions.value == 5_496
+    assert report.genuine_impressions.value == 5_496
     assert report.price_low.value == pytest.approx(27.48)
     assert report.price_high.value == pytest.approx(82.44)
+    # The usual price of the size: the same $54.96 mid; per person reached $0.012.
+    assert report.usual_price.value == pytest.approx(54.96)
     assert report.cost_per_genuine_viewer.value == pytest.approx(0.012)
-    assert report.authentic_share == 1.0
     assert report.authentic_share_known is False
     assert "assumed 100% genuine" in report.cost_per_genuine_viewer.explanation
 
 
-def test_nano_instagram_reaches_a_larger_share() -> None:
-    assert pricing(scrape(5_000), authentic_share=None).reach.value == 1_885  # 37.7%
+def test_half_the_usual_engagement_halves_the_price() -> None:
+    typical = price(instagram(20_000, 2.5), 1.0)
+    weak = price(instagram(20_000, 1.25), 1.0)
+    assert weak.reach.value == 2_290
+    assert weak.price_low.value == pytest.approx(typical.price_low.value / 2, rel=0.01)
+    # Paying the usual price for this size, each genuine viewer costs twice as much.
+    assert weak.cost_per_genuine_viewer.value == pytest.approx(0.024)
+    assert "2.0x as dear" in weak.cost_per_genuine_viewer.explanation
 
 
-def test_an_inflated_audience_makes_each_genuine_viewer_dearer() -> None:
-    honest = pricing(scrape(20_000), authentic_share=1.0)
-    inflated = pricing(scrape(20_000), authentic_share=0.2)
-    # Same price band, a fifth of the viewers real: $54.96 / (4,580 x 0.2) = $0.06.
-    assert inflated.price_low == honest.price_low
-    assert inflated.cost_per_genuine_viewer.value == pytest.approx(0.06)
+def test_engagement_above_twice_the_typical_rate_is_capped() -> None:
+    report = price(instagram(20_000, 10.0), 1.0)
+    assert report.reach.value == 4_580 * 2
+    assert "capped at 2x" in report.reach.explanation
+
+
+def test_no_engagement_means_no_price_and_little_is_never_shown_as_zero() -> None:
+    assert price(scrape(30_000, views=[None] * 4, likes=0), 1.0).price_low.value == 0
+    # Three interactions a post on 30,000 followers (0.01 %): reach 27, 32 impressions, cents.
+    report = price(scrape(30_000, views=[None] * 4, likes=2), 1.0)
+    assert report.price_low.value == pytest.approx(0.16)
+    assert report.price_low.explanation.startswith("$0.16: 32 genuine impressions")
+
+
+def test_an_inflated_audience_lowers_the_fair_price_and_raises_the_cost_per_viewer() -> None:
+    honest = price(instagram(20_000, 2.5), 1.0)
+    inflated = price(instagram(20_000, 2.5), 0.12)
+    assert inflated.genuine_impressions.value == round(5_496 * 0.12)
+    assert inflated.price_low.value == pytest.approx(honest.price_low.value * 0.12, rel=0.01)
+    # $54.96 / (4,580 x 0.12) = $0.1.
+    assert inflated.cost_per_genuine_viewer.value == pytest.approx(0.1)
+    assert "8.3x as dear" in inflated.cost_per_genuine_viewer.explanation
     assert inflated.authentic_share_known is True
-    assert "5.0x the price per viewer of a fully real audience" in (
-        inflated.cost_per_genuine_viewer.explanation
-    )
-    assert "assumed" not in inflated.cost_per_genuine_viewer.explanation
 
 
-def test_tiktok_reach_from_median_views() -> None:
-    result = scrape(50_000, Platform.TIKTOK, [1_000, 3_000, None, 2_000, 5_000])
-    report = pricing(result, authentic_share=0.25)
-    # Median of 1,000, 3,000, 2,000, 5,000 = 2,500 reached; 3,000 impressions;
-    # $3 and $10 per 1,000 -> $9 and $30; mid $19.50 / (2,500 x 0.25) = $0.0312.
+def test_tiktok_views_are_impressions_not_people() -> None:
+    result = scrape(50_000, Platform.TIKTOK, [1_000, 3_000, None, 2_000, 5_000], likes=2_000)
+    report = price(result, 0.25)
+    # Median of 1,000, 3,000, 2,000, 5,000 = 2,500 views = 2,500 impressions (no 1.2);
+    # 625 genuine; $3 and $10 per 1,000 -> $1.88 and $6.25.
+    assert report.reach.label == "Views per post"
     assert report.reach.value == 2_500
+    assert "not people" in report.reach.explanation
     assert report.reach.sample_size == 4
     assert [e.ref for e in report.reach.evidence] == ["v0", "v1", "v3", "v4"]
-    assert report.impressions.value == 3_000
-    assert report.price_low.value == pytest.approx(9.0)
-    assert report.price_high.value == pytest.approx(30.0)
-    assert report.cost_per_genuine_viewer.value == pytest.approx(0.0312)
+    assert report.impressions.value == 2_500
+    assert report.genuine_impressions.value == 625
+    assert report.price_low.value == pytest.approx(1.88)
+    assert report.price_high.value == pytest.approx(6.25)
+    # Usual price: 2,500 views x $6.50 / 1,000 = $16.25; per genuine view $16.25 / 625.
+    assert report.cost_per_genuine_viewer.label == "Cost per genuine view"
+    assert report.cost_per_genuine_viewer.value == pytest.approx(0.026)
 
 
 def test_youtube_without_views_is_not_enough_data() -> None:
-    report = pricing(scrape(80_000, Platform.YOUTUBE, [900, None, None]), authentic_share=None)
+    report = price(scrape(80_000, Platform.YOUTUBE, [900, None, None]), None)
     for metric in (
         report.reach,
         report.impressions,
@@ -98,12 +138,26 @@ def test_youtube_without_views_is_not_enough_data() -> None:
 
 
 def test_no_genuine_viewers_is_not_enough_data() -> None:
-    metric = pricing(scrape(20_000), authentic_share=0.0).cost_per_genuine_viewer
+    metric = price(instagram(20_000, 2.5), 0.0).cost_per_genuine_viewer
     assert metric.value is None
     assert "no genuine viewers" in metric.explanation
+
+
+@pytest.mark.parametrize(
+    ("value", "rounded", "text"),
+    [
+        (0.0, 0.0, "$0"),
+        (0.0041234, 0.0041, "$0.0041"),
+        (0.5, 0.5, "$0.5"),
+        (12.345, 12.35, "$12.35"),
+    ],
+)
+def test_money_never_rounds_a_small_amount_to_zero(value: float, rounded: float, text: str) -> None:
+    assert money(value) == pytest.approx(rounded)
+    assert money_text(value) == text
 
 
 @pytest.mark.parametrize("share", [-0.1, 1.5])
 def test_an_impossible_share_is_refused(share: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
-        pricing(scrape(20_000), authentic_share=share)
+        price(instagram(20_000, 2.5), share)

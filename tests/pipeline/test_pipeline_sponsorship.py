@@ -160,7 +160,7 @@ def test_disclosure_audit_counts_by_hand() -> None:
     assert audit.buried_disclosures.value == 1
     assert audit.buried_disclosures.evidence[0].ref == "p2"
     assert audit.undisclosed_posts.explanation == (
-        "1 of the 4 posts that need a disclosure have no disclosure at all (5 posts checked)."
+        "1 of the 4 paid or paid-looking posts have no disclosure at all (5 posts checked)."
     )
     empty = disclosure_audit([], business=False)
     assert empty.undisclosed_posts.value is None

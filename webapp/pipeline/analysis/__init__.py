@@ -27,8 +27,8 @@ def analyse(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) ->
     return ReportMetrics(
         engagement_rate_median=engagement_rate_median(result, now),
         engagement_rate_mean=engagement_rate_mean(result, now),
-        engagement_rate_by_views=engagement_rate_by_views(result),
-        likes_comments_ratio=likes_comments_ratio(result),
+        engagement_rate_by_views=engagement_rate_by_views(result, now),
+        likes_comments_ratio=likes_comments_ratio(result, now),
         posts_per_week=posts_per_week(result, now),
         days_since_last_post=days_since_last_post(result, now),
     )

@@ -19,6 +19,12 @@ RECURRING_POST_SHARE = 0.5
 # With two commented posts, "half of them" is any single post and everyone would recur.
 MIN_COMMENTED_POSTS = 3
 MIN_STUBBED_AUTHORS = 5
+# Assumption: a pod is a group. One or two people on every post are fans (or a partner); the
+# pod signal counts only when at least three authors recur, over at least five commented posts
+# and thirty comments, so a handful of comments cannot decide a verdict.
+MIN_POD_MEMBERS = 3
+MIN_POD_POSTS = 5
+MIN_POD_COMMENTS = 30
 
 # A commenter looks fake when at least two of these hold (one alone is common among real, quiet
 # accounts). The shapes follow the fake accounts of the InstaFake data set
@@ -72,8 +78,8 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
         value=len(recurring),
         unit="count",
         explanation=(
-            f"{len(recurring)} authors commented on at least half of the {commented} posts "
-            "with fetched comments."
+            f"{'1 author' if len(recurring) == 1 else f'{len(recurring)} authors'} commented on "
+            f"at least half of the {commented} posts with fetched comments."
         ),
         formula=_RECURRING_FORMULA,
         sample_size=commented,
@@ -84,6 +90,13 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
         Evidence(kind="comment", ref=c.author, note=f"recurring commenter on post {c.post_id}")
         for c in written[:MAX_EVIDENCE]
     ]
+    people = "1 author" if len(recurring) == 1 else f"{len(recurring)} authors"
+    extra = f" {people} commented on at least half of {commented} posts."
+    if not is_pod(len(recurring), commented, len(comments)):
+        extra += (
+            f" Not a pod: that takes at least {MIN_POD_MEMBERS} recurring authors over "
+            f"{MIN_POD_POSTS} commented posts and {MIN_POD_COMMENTS} comments."
+        )
     return count, share(
         share_label,
         len(written),
@@ -91,7 +104,16 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
         "fetched comments were written by recurring commenters",
         _RECURRING_FORMULA,
         evidence,
-        extra=f" {len(recurring)} authors commented on at least half of {commented} posts.",
+        extra=extra,
+    )
+
+
+def is_pod(members: int, commented_posts: int, comments: int) -> bool:
+    """Whether recurring commenters are numerous enough, on enough data, to be called a pod."""
+    return (
+        members >= MIN_POD_MEMBERS
+        and commented_posts >= MIN_POD_POSTS
+        and comments >= MIN_POD_COMMENTS
     )
 
 

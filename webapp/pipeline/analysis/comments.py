@@ -2,8 +2,9 @@
 
 Generic praise, emoji strings and bare tags fit any post, so bots and pods post them; exact
 duplicates are copy-paste; a recurring set of authors on most posts is a pod; questions and
-purchase intent are what a brand pays for. Shares are of all fetched comments and overlap (one
-comment can be generic and emoji-only at once).
+purchase intent are what a brand pays for. Shares are of the fetched comments of the audience
+(the creator's own replies are left out) and overlap (one comment can be generic and emoji-only
+at once).
 """
 
 from __future__ import annotations
@@ -104,8 +105,14 @@ def _read(comments: list[Comment]) -> tuple[list[str], list[TextKinds]]:
     return folded, kinds
 
 
+def audience_comments(result: ScrapeResult) -> list[Comment]:
+    """The comments of the audience: the creator's own replies say nothing about it."""
+    owner = result.profile.handle.casefold()
+    return [c for c in result.comments if c.author.casefold() != owner]
+
+
 def comment_signals(result: ScrapeResult) -> CommentReport:
-    comments = result.comments
+    comments = audience_comments(result)
     folded, kinds = _read(comments)
     recurring, recurring_share = recurring_metrics(comments)
     return CommentReport(

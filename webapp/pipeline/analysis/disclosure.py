@@ -32,6 +32,7 @@ class Finding(StrEnum):
 
 
 class DisclosureAudit(BaseModel):
+    needing: int = Field(description="Posts that need a disclosure (paid or paid-looking)")
     undisclosed_posts: Metric = Field(description="Paid-looking posts with no disclosure at all")
     weak_disclosures: Metric = Field(description="Posts disclosed only by ambiguous tags")
     buried_disclosures: Metric = Field(description="Disclosures below the fold or among hashtags")
@@ -95,13 +96,19 @@ def _count(kind: Finding, audited: list[tuple[Post, Promotion, Finding]], n: int
         return insufficient(label, "count", 0, "no posts were fetched.", formula)
     hits = [(post, promo) for post, promo, found in audited if found is kind]
     needing = len(audited)
+    if needing == 0:
+        explanation = (
+            f"No post needs a disclosure: none of the {n} posts checked is paid or looks paid."
+        )
+    else:
+        explanation = (
+            f"{len(hits)} of the {needing} paid or paid-looking posts {what} ({n} posts checked)."
+        )
     return Metric(
         label=label,
         value=len(hits),
         unit="count",
-        explanation=(
-            f"{len(hits)} of the {needing} posts that need a disclosure {what} ({n} posts checked)."
-        ),
+        explanation=explanation,
         formula=formula,
         sample_size=n,
         evidence=[
@@ -119,6 +126,7 @@ def disclosure_audit(read: list[tuple[Post, Promotion]], business: bool) -> Disc
     ]
     n = len(read)
     return DisclosureAudit(
+        needing=len(audited),
         undisclosed_posts=_count(Finding.UNDISCLOSED, audited, n),
         weak_disclosures=_count(Finding.WEAK, audited, n),
         buried_disclosures=_count(Finding.BURIED, audited, n),

@@ -1,10 +1,11 @@
 """Engagement signals: how strongly the audience reacts to recent posts.
 
-All of them read the 12 most recent posts, the window marketers and published benchmarks use:
-old posts keep collecting likes and reflect an audience the account may no longer have. The
-rates by followers also apply a 90-day rule when the time of the analysis is given: a post among
-the 12 that is older than 90 days counts as 0 %, so an account that stopped posting scores low
-instead of living on its old posts.
+All of them read the same recent posts: the 12 most recent, the window marketers and published
+benchmarks use (old posts keep collecting likes and reflect an audience the account may no longer
+have), among the posts of the last 365 days when the time of the analysis is given. Recency
+itself is scored by Activity (days since the last post), not here: a creator who posts monthly
+is rated on the engagement of those monthly posts, and an account with fewer than three posts in
+a year has "not enough recent posts" instead of a rate of 0 %.
 """
 
 from __future__ import annotations
@@ -23,12 +24,19 @@ from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 RECENT_POSTS = 12
 MIN_POSTS = 3  # fewer posts make a median or ratio meaningless
-ACTIVE_DAYS = 90
+# Assumption: a year of posts still describes today's audience; older posts are not "recent".
+WINDOW_DAYS = 365
+# Assumption: a median rate above 5x the top of the tier's published band is not a strong
+# audience but a sign of bought likes, giveaways or a follower count that does not match the
+# posts (a 200-follower account with 2,000 likes a post); it is a red flag, not a top score.
+IMPLAUSIBLE_MULTIPLE = 5.0
 MAX_EVIDENCE = 10  # a report row shows a handful of posts, not the whole feed
 # Like spread reads every fetched post: over 12 posts even authentic accounts look even
 # (InstaFake median CV 0.25 over the newest 12, 0.51 over the whole series; see demo_traits).
 MIN_SPREAD_POSTS = 6
-EVEN_BELOW = 40.0  # percent CV; bought likes arrive in similar batches on every post
+# Assumption: the classes are read off InstaFake's real accounts (median CV 51 % over their
+# series); they describe the shape of the series and are not scored.
+EVEN_BELOW = 40.0  # percent CV
 UNEVEN_ABOVE = 100.0  # percent CV; a giveaway or one viral post dwarfs the rest
 
 Position = Literal["below", "within", "above"]
@@ -48,6 +56,12 @@ class EngagementPosition(BaseModel):
     band_high: float = Field(description="Top of the tier's usual range, percent")
     source: str = Field(description="Where the band comes from, with its year")
     position: Position | None = Field(description="None when the rate cannot be computed")
+    relative: float | None = Field(
+        description="The rate divided by the tier's typical rate (1 = typical); None without a rate"
+    )
+    implausible: bool = Field(
+        description=f"The rate is above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band"
+    )
     explanation: str
 
 
@@ -70,20 +84,23 @@ class EngagementReport(BaseModel):
 _PUBLISHED = attrgetter("published_at")
 
 
-def recent_posts(result: ScrapeResult) -> list[Post]:
+def recent_posts(result: ScrapeResult, now: datetime | None = None) -> list[Post]:
+    """The 12 most recent posts; with `now`, only those of the last WINDOW_DAYS days."""
     # Adapters may return posts in any order, so sort rather than trust the list.
-    return sorted(result.posts, key=_PUBLISHED, reverse=True)[:RECENT_POSTS]
+    posts = result.posts
+    if now is not None:
+        cutoff = now - timedelta(days=WINDOW_DAYS)
+        posts = [p for p in posts if p.published_at >= cutoff]
+    return sorted(posts, key=_PUBLISHED, reverse=True)[:RECENT_POSTS]
+
+
+def _window(now: datetime | None) -> str:
+    return "" if now is None else f" of the last {WINDOW_DAYS} days"
 
 
 def interactions(post: Post) -> int:
     # Likes must be known (callers filter); hidden comment counts count as none.
     return (post.likes or 0) + (post.comments or 0)
-
-
-def _rate_by_followers(post: Post, followers: int, cutoff: datetime | None) -> float:
-    if cutoff is not None and post.published_at < cutoff:
-        return 0.0
-    return interactions(post) / followers * 100
 
 
 def _by_followers(
@@ -95,13 +112,8 @@ def _by_followers(
     followers = result.profile.followers
     formula = (
         f"{statistic}((likes + comments) / followers * 100) over the {RECENT_POSTS} most "
-        "recent posts with visible likes"
+        f"recent posts{_window(now)} with visible likes"
     )
-    if now is not None:
-        formula += (
-            f"; a post older than {ACTIVE_DAYS} days counts as 0, so only posts of the last "
-            f"{ACTIVE_DAYS} days count toward the {RECENT_POSTS} and dormant accounts score low"
-        )
     if followers == 0:
         return Metric(
             label=label,
@@ -120,64 +132,51 @@ def _by_followers(
             value=None,
             unit="percent",
             explanation=(
-                f"Not enough data (n={n}): engagement needs likes on at least "
-                f"{MIN_POSTS} recent posts."
+                f"Not enough recent posts (n={n}): engagement needs likes on at least "
+                f"{MIN_POSTS} posts{_window(now)}."
             ),
             formula=formula,
             sample_size=n,
         )
-    cutoff = None if now is None else now - timedelta(days=ACTIVE_DAYS)
-    rates = [_rate_by_followers(p, followers, cutoff) for p in posts]
-    value = median(rates) if statistic == "median" else fmean(rates)
-    stale = sum(1 for p in posts if cutoff is not None and p.published_at < cutoff)
-    explanation = (
-        f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
-        "recent posts."
-    )
-    if stale:
-        explanation += f" {stale} of them are older than {ACTIVE_DAYS} days and count as 0%."
-    evidence = [
-        Evidence(
-            kind="post",
-            ref=p.id,
-            note=(
-                f"older than {ACTIVE_DAYS} days: counts as 0%"
-                if cutoff is not None and p.published_at < cutoff
-                else f"{rate:.2f}% of followers"
-            ),
-        )
-        for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
-    ]
+    rates = [interactions(p) / followers * 100 for p in posts]
+    value = round(median(rates) if statistic == "median" else fmean(rates), 2)
     return Metric(
         label=label,
-        value=round(value, 2),
+        value=value,
         unit="percent",
-        explanation=explanation,
+        explanation=(
+            f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
+            f"recent posts{_window(now)}."
+        ),
         formula=formula,
         sample_size=n,
-        evidence=evidence,
+        evidence=[
+            Evidence(kind="post", ref=p.id, note=f"{rate:.2f}% of followers")
+            for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
+        ],
     )
 
 
 def engagement_rate_median(result: ScrapeResult, now: datetime | None = None) -> Metric:
-    """Median rate by followers; pass `now` to apply the 90-day rule."""
-    return _by_followers(result, recent_posts(result), "Engagement rate (median)", "median", now)
+    """Median rate by followers; with `now`, over the posts of the last WINDOW_DAYS days."""
+    recent = recent_posts(result, now)
+    return _by_followers(result, recent, "Engagement rate (median)", "median", now)
 
 
 def engagement_rate_mean(result: ScrapeResult, now: datetime | None = None) -> Metric:
-    """Mean rate by followers; pass `now` to apply the 90-day rule."""
-    return _by_followers(result, recent_posts(result), "Engagement rate (mean)", "mean", now)
+    """Mean rate by followers; with `now`, over the posts of the last WINDOW_DAYS days."""
+    return _by_followers(result, recent_posts(result, now), "Engagement rate (mean)", "mean", now)
 
 
-def engagement_rate_by_views(result: ScrapeResult) -> Metric:
-    return _by_views(result, recent_posts(result))
+def engagement_rate_by_views(result: ScrapeResult, now: datetime | None = None) -> Metric:
+    return _by_views(result, recent_posts(result, now), now)
 
 
-def _by_views(result: ScrapeResult, recent: list[Post]) -> Metric:
+def _by_views(result: ScrapeResult, recent: list[Post], now: datetime | None = None) -> Metric:
     label = "Engagement rate by views"
     formula = (
-        f"median((likes + comments) / views * 100) over the {RECENT_POSTS} most recent posts "
-        "with views"
+        f"median((likes + comments) / views * 100) over the {RECENT_POSTS} most recent posts"
+        f"{_window(now)} with views"
     )
     posts = [p for p in recent if p.views and p.likes is not None]
     n = len(posts)
@@ -199,10 +198,10 @@ def _by_views(result: ScrapeResult, recent: list[Post]) -> Metric:
             sample_size=n,
         )
     rates = [interactions(p) / (p.views or 1) * 100 for p in posts]
-    value = median(rates)
+    value = round(median(rates), 2)
     return Metric(
         label=label,
-        value=round(value, 2),
+        value=value,
         unit="percent",
         explanation=(
             f"Median engagement {value:.2f}% of views across the {n} most recent posts with views."
@@ -216,8 +215,8 @@ def _by_views(result: ScrapeResult, recent: list[Post]) -> Metric:
     )
 
 
-def likes_comments_ratio(result: ScrapeResult) -> Metric:
-    return _likes_comments(recent_posts(result))
+def likes_comments_ratio(result: ScrapeResult, now: datetime | None = None) -> Metric:
+    return _likes_comments(recent_posts(result, now))
 
 
 def _likes_comments(recent: list[Post]) -> Metric:
@@ -247,10 +246,10 @@ def _likes_comments(recent: list[Post]) -> Metric:
             formula=formula,
             sample_size=n,
         )
-    value = likes / comments
+    value = round(likes / comments, 1)
     return Metric(
         label=label,
-        value=round(value, 2),
+        value=value,
         unit="ratio",
         explanation=(
             f"{value:.1f} likes for every comment across the {n} most recent posts "
@@ -281,6 +280,8 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
         f"(typical {band.typical:g}%; {band.source})"
     )
     position: Position | None
+    relative: float | None = None
+    implausible = False
     if rate.value is None:
         position = None
         explanation = f"{rate.explanation} For comparison, {band_text}."
@@ -291,10 +292,19 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
             position = "above"
         else:
             position = "within"
+        relative = round(rate.value / band.typical, 2)
+        implausible = rate.value > IMPLAUSIBLE_MULTIPLE * band.high
         explanation = (
             f"Median engagement {rate.value:.2f}% is {position} the usual range for a "
-            f"{tier.value} account ({followers:,} followers): {band_text}."
+            f"{tier.value} account ({followers:,} followers), {relative:g}x the typical rate: "
+            f"{band_text}."
         )
+        if implausible:
+            explanation += (
+                f" Above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band, the rate is implausible"
+                " for an organic audience: check for bought likes, giveaways or a follower count"
+                " that does not match the posts."
+            )
     return EngagementPosition(
         platform=result.platform,
         followers=followers,
@@ -306,6 +316,8 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
         band_high=band.high,
         source=band.source,
         position=position,
+        relative=relative,
+        implausible=implausible,
         explanation=explanation,
     )
 
@@ -313,15 +325,15 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
 def _spread_class(cv: float) -> tuple[SpreadClass, str]:
     if cv < EVEN_BELOW:
         return "even", (
-            "unusually even: bought likes arrive in similar batches on every post, "
-            "so check the like sources"
+            "steadier than most accounts (InstaFake's real accounts vary by about 51%); on its "
+            "own this proves nothing"
         )
     if cv > UNEVEN_ABOVE:
         return "uneven", (
             "very uneven: a few posts (giveaways, contests or one viral post) carry most likes, "
             "so the average overstates a normal post"
         )
-    return "normal", "within the usual spread of an organic audience"
+    return "normal", "within the usual spread of real accounts"
 
 
 def like_spread(result: ScrapeResult) -> LikeSpread:
@@ -380,13 +392,13 @@ def like_spread(result: ScrapeResult) -> LikeSpread:
 
 
 def engagement(result: ScrapeResult, now: datetime) -> EngagementReport:
-    """Every engagement signal of one account, with the 90-day rule applied."""
-    recent = recent_posts(result)  # sorted once for all of them
+    """Every engagement signal of one account, over the recent posts of `now`'s window."""
+    recent = recent_posts(result, now)  # sorted once for all of them
     rate_median = _by_followers(result, recent, "Engagement rate (median)", "median", now)
     return EngagementReport(
         rate_median=rate_median,
         rate_mean=_by_followers(result, recent, "Engagement rate (mean)", "mean", now),
-        rate_by_views=_by_views(result, recent),
+        rate_by_views=_by_views(result, recent, now),
         likes_comments_ratio=_likes_comments(recent),
         position=_position(result, rate_median),
         like_spread=like_spread(result),

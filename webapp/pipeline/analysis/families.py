@@ -55,14 +55,20 @@ def analyse_families(result: ScrapeResult, history: Sequence[Snapshot], now: dat
     quality = audience_report.quality_audience_share.value
     captions = [read_caption(post) for post in result.posts]
     read = promotions(result, captions)
+    engagement_report = engagement(result, now)
     return Families(
-        engagement=engagement(result, now),
+        engagement=engagement_report,
         audience=audience_report,
         comments=comment_signals(result),
         growth=growth(result, history, now),
         content=content_signals(result, now, read, captions),
-        # Price per genuine viewer discounts the audience the authenticity analysis doubts.
-        pricing=pricing(result, authentic_share=None if quality is None else quality / 100),
+        # The price follows the measured engagement and keeps only the genuine audience.
+        pricing=pricing(
+            result,
+            engagement_report.position,
+            authentic_share=None if quality is None else quality / 100,
+            now=now,
+        ),
         captions=captions,
         promotions=read,
     )

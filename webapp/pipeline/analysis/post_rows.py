@@ -7,13 +7,13 @@ rests on.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from webapp.clock import isoformat
 from webapp.models import FollowerPoint, PostRow
 from webapp.pipeline.analysis.brand_safety import categories_of
 from webapp.pipeline.analysis.disclosure import finding, looks_sponsored
-from webapp.pipeline.analysis.engagement import ACTIVE_DAYS, interactions, recent_posts
+from webapp.pipeline.analysis.engagement import interactions, recent_posts
 from webapp.pipeline.analysis.growth import GrowthReport
 from webapp.pipeline.analysis.promotion import Caption, Promotion
 from webapp.pipeline.scraping.result import Post, ScrapeResult
@@ -30,8 +30,7 @@ def post_rows(
     each post's caption reading, both in the order of `result.posts` (see families.py)."""
     followers = result.profile.followers
     business = result.profile.business
-    cutoff = now - timedelta(days=ACTIVE_DAYS)
-    counted = {p.id for p in recent_posts(result) if p.likes is not None}
+    counted = {p.id for p in recent_posts(result, now) if p.likes is not None}
     rows = [
         trusted(
             PostRow,
@@ -47,7 +46,7 @@ def post_rows(
                 if post.likes is not None and followers > 0
                 else None
             ),
-            in_engagement_rate=post.id in counted and post.published_at >= cutoff,
+            in_engagement_rate=post.id in counted,
             sponsored=looks_sponsored(promo, business),
             disclosure=None if (found := finding(promo, business)) is None else found.value,
             brand_safety=categories_of(post, caption),

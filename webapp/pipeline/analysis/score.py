@@ -1,39 +1,61 @@
-"""The quality score: one 0-100 number from documented sub-scores, a verdict, and the three
-strongest reasons, each pointing at the metric that shows it.
+"""The quality score: one 0-100 number from documented sub-scores, a verdict, the rules that fired
+(vetoes and red flags, each with the numbers behind it), the parts the data could not measure,
+and the three strongest reasons, each pointing at the metric that shows it.
 
-Parts and weights (each 0-100):
+Parts and weights (each 0-100; the weights and the part formulas are assumptions of this tool,
+stated in the report's "Method and assumptions"):
 - engagement 25 %: the median rate against its tier's published band; below it 0-40 in
-  proportion to the band's low end, within it 50-90, above it 95;
+  proportion to the band's low end, within it 50-90, above it 95 up to twice the band's top,
+  then falling to 50 at five times the top; beyond that the rate is implausible and scores 0;
 - audience 25 %: the quality-audience share (real and influencer accounts in the sample);
-- comments 15 %: 100 - 1.5 x the share of comments by recurring (pod) commenters - the share
-  of suspicious commenters - half the generic share above 50 %;
+- comments 15 %: 100 - 1.5 x the share of comments by a pod (only when the recurring commenters
+  form one: commenters.is_pod) - the share of suspicious commenters - half the generic share
+  above 50 %; needs enough comments for the generic share;
 - growth 15 %: 100 - 35 per follower spike;
 - activity 10 %: days since the last post: <= 14 -> 100, <= 30 -> 75, <= 90 -> 40, else 0;
-- disclosure 10 %: 100 - 15 per undisclosed sponsored post - 8 per buried - 4 per weak one.
+- disclosure 10 %: 100 x (1 - (undisclosed + 0.5 buried + 0.25 weak) / posts needing one);
+  left out when no post needs a disclosure (there is nothing to check).
 
-A part the data cannot support is left out and its weight spread over the others, but a score
-needs the engagement part and at least half of the weight: otherwise there is no score (a
-marketer would read 100 from two posts' activity and disclosure as a verdict on the account).
-Verdict: >= 70 recommended, >= 50 review, below avoid; and whatever the score, even with none,
-an audience under 50 % real or comments over 40 % from a pod mean avoid.
+A part the data cannot support is left out, its weight spread over the others, and listed as
+unmeasured; a score needs the engagement part and at least half of the weight.
+
+Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid whatever the score
+(even with none): a quality audience whose whole 95 % interval is under 50 %, a pod writing over
+40 % of the comments, engagement under a tenth of the tier's usual minimum, no post in a year.
+Red flags are shown next to the verdict; two of them cap it at review: implausibly high
+engagement and no post in the last 90 days.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from webapp.models import QualityScore, Reason, SectionKey, SubScore, Verdict
+from webapp.models import Flag, QualityScore, Reason, SectionKey, SubScore, Verdict
+from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS, is_pod
+from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.families import Families
 
+# Assumption: the verdict bands of the score.
 RECOMMENDED_FROM = 70.0
 REVIEW_FROM = 50.0
 MIN_QUALITY_AUDIENCE = 50.0
 MAX_POD_SHARE = 40.0
 MIN_SCORED_WEIGHT = 0.5
+# Assumption: engagement under a tenth of the band's low end is no audience at all (zero likes
+# on every post is the extreme case).
+NO_ENGAGEMENT_SHARE = 0.1
+# Assumption: an account silent for a year is not one to pay for a post now; silent for 90
+# days, it needs a look first (the activity part scores it 0 from there).
+INACTIVE_DAYS = 365.0
+DORMANT_DAYS = 90.0
+# Assumption: engagement above the band counts as strong up to twice its top.
+STRONG_UP_TO = 2.0
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
-    " disclosure 10 % (parts without data left out, weights renormalised)"
+    " disclosure 10 % (parts without data left out, weights renormalised); vetoes mean avoid,"
+    " implausible engagement or no post in 90 days cap the verdict at review"
 )
 
 
@@ -54,65 +76,209 @@ def quality_score(families: Families) -> QualityScore:
     ]
     scored = [part for part in parts if part.sub.value is not None]
     total_weight = sum(part.sub.weight for part in scored)
-    vetoes = _vetoes(families)
+    vetoes = [flag for rule in VETOES if (flag := rule(families)) is not None]
+    flags = [flag for rule in RED_FLAGS if (flag := rule(families)) is not None]
+    caps = [flag for flag in flags if flag.rule.startswith(CAPPING)]
+    unmeasured = [_unmeasured(part) for part in parts if part.sub.value is None]
+    veto_reasons = [_reason(flag) for flag in vetoes]
+    common = {
+        "sub_scores": [part.sub for part in parts],
+        "formula": FORMULA,
+        "vetoes": vetoes,
+        "red_flags": flags,
+        "unmeasured": unmeasured,
+    }
     if parts[0].sub.value is None or total_weight < MIN_SCORED_WEIGHT:
         return QualityScore(
             value=None,
             verdict="avoid" if vetoes else None,
-            reasons=[*vetoes, _not_enough(parts, total_weight)][:3],
-            sub_scores=[p.sub for p in parts],
-            formula=FORMULA,
+            reasons=[*veto_reasons, _not_enough(parts, total_weight)][:3],
+            **common,
         )
     value = round(
         sum(part.sub.weight * (part.sub.value or 0.0) for part in scored) / total_weight, 1
     )
-    verdict = _verdict(value, vetoes)
-    # A veto names its metric; the same metric is not repeated among the strongest parts.
-    vetoed = {(reason.section, reason.metric) for reason in vetoes}
-    reasons = vetoes + [
+    verdict = _verdict(value, vetoes, caps)
+    first = veto_reasons if vetoes else [_reason(flag) for flag in caps]
+    # A rule names its metric; the same metric is not repeated among the strongest parts.
+    named = {(reason.section, reason.metric) for reason in first}
+    reasons = first + [
         reason
         for reason in _strongest(scored, verdict)
-        if (reason.section, reason.metric) not in vetoed
+        if (reason.section, reason.metric) not in named
     ]
-    return QualityScore(
-        value=value,
-        verdict=verdict,
-        reasons=reasons[:3],
-        sub_scores=[part.sub for part in parts],
-        formula=FORMULA,
-    )
+    return QualityScore(value=value, verdict=verdict, reasons=reasons[:3], **common)
 
 
-def _vetoes(families: Families) -> list[Reason]:
-    """Findings that mean avoid whatever the score."""
-    vetoes: list[Reason] = []
-    quality = families.audience.quality_audience_share
-    if quality.value is not None and quality.value < MIN_QUALITY_AUDIENCE:
-        vetoes.append(
-            Reason(
-                text=f"Audience: {quality.explanation}",
-                section="audience",
-                metric="quality_audience_share",
-            )
-        )
-    pod = families.comments.recurring_comment_share
-    if pod.value is not None and pod.value > MAX_POD_SHARE:
-        vetoes.append(
-            Reason(
-                text=f"Comments: {pod.explanation}",
-                section="comments",
-                metric="recurring_comment_share",
-            )
-        )
-    return vetoes
+def _reason(flag: Flag) -> Reason:
+    return Reason(text=f"{flag.rule}: {flag.text}", section=flag.section, metric=flag.metric)
 
 
-def _verdict(value: float, vetoes: list[Reason]) -> Verdict:
+def _verdict(value: float, vetoes: list[Flag], caps: list[Flag]) -> Verdict:
     if vetoes:
         return "avoid"
     if value >= RECOMMENDED_FROM:
-        return "recommended"
+        return "review" if caps else "recommended"
     return "review" if value >= REVIEW_FROM else "avoid"
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+CAPPING = "Caps the verdict at review"
+
+
+def _audience_veto(families: Families) -> Flag | None:
+    quality = families.audience.quality_audience_share
+    if quality.value is None:
+        return None
+    upper = quality.interval[1] if quality.interval is not None else quality.value
+    if upper >= MIN_QUALITY_AUDIENCE:
+        return None
+    bound = "" if quality.interval is None else " (its whole 95 % interval)"
+    return Flag(
+        rule=f"Quality audience under {MIN_QUALITY_AUDIENCE:g} %{bound}",
+        text=quality.explanation,
+        section="audience",
+        metric="quality_audience_share",
+    )
+
+
+def _pod_veto(families: Families) -> Flag | None:
+    report = families.comments
+    pod = report.recurring_comment_share
+    members = report.recurring_commenters
+    if pod.value is None or members.value is None or pod.value <= MAX_POD_SHARE:
+        return None
+    if not is_pod(int(members.value), members.sample_size, pod.sample_size):
+        return None
+    return Flag(
+        rule=(
+            f"Engagement pod: over {MAX_POD_SHARE:g} % of comments from at least "
+            f"{MIN_POD_MEMBERS} recurring commenters"
+        ),
+        text=pod.explanation,
+        section="comments",
+        metric="recurring_comment_share",
+    )
+
+
+def _no_engagement_veto(families: Families) -> Flag | None:
+    position = families.engagement.position
+    rate = position.rate
+    if rate is None or rate >= NO_ENGAGEMENT_SHARE * position.band_low:
+        return None
+    return Flag(
+        rule=(
+            f"No real engagement: under {NO_ENGAGEMENT_SHARE:.0%} of the tier's usual minimum "
+            f"({position.band_low:g} %)"
+        ),
+        text=families.engagement.rate_median.explanation,
+        section="engagement",
+        metric="position",
+    )
+
+
+def _inactive_veto(families: Families) -> Flag | None:
+    days = families.content.days_since_last_post
+    if days.value is None or days.value <= INACTIVE_DAYS:
+        return None
+    return Flag(
+        rule=f"Inactive: no post in the last {INACTIVE_DAYS:.0f} days",
+        text=days.explanation,
+        section="content",
+        metric="days_since_last_post",
+    )
+
+
+def _implausible_flag(families: Families) -> Flag | None:
+    position = families.engagement.position
+    if not position.implausible or position.rate is None:
+        return None
+    return Flag(
+        rule=(
+            f"{CAPPING}: implausible engagement, over {IMPLAUSIBLE_MULTIPLE:g}x the top of the "
+            f"tier's band ({position.band_high:g} %)"
+        ),
+        text=(
+            f"median {position.rate:g} % of {position.followers:,} followers per post, "
+            f"{position.rate / position.band_high:.0f}x the top of the band."
+        ),
+        section="engagement",
+        metric="position",
+    )
+
+
+def _dormant_flag(families: Families) -> Flag | None:
+    days = families.content.days_since_last_post
+    if days.value is None or not DORMANT_DAYS < days.value <= INACTIVE_DAYS:
+        return None
+    return Flag(
+        rule=f"{CAPPING}: dormant, no post in the last {DORMANT_DAYS:.0f} days",
+        text=days.explanation,
+        section="content",
+        metric="days_since_last_post",
+    )
+
+
+def _uncertain_audience_flag(families: Families) -> Flag | None:
+    quality = families.audience.quality_audience_share
+    if quality.value is None or quality.interval is None:
+        return None
+    low, high = quality.interval
+    if not low < MIN_QUALITY_AUDIENCE <= high:
+        return None
+    return Flag(
+        rule=f"Quality audience may be under {MIN_QUALITY_AUDIENCE:g} %",
+        text=quality.explanation,
+        section="audience",
+        metric="quality_audience_share",
+    )
+
+
+def _spike_flag(families: Families) -> Flag | None:
+    spikes = families.growth.spikes
+    if not spikes.value:
+        return None
+    return Flag(
+        rule="Follower spikes: sudden gains like bought followers",
+        text=spikes.explanation,
+        section="growth",
+        metric="spikes",
+    )
+
+
+def _undisclosed_flag(families: Families) -> Flag | None:
+    undisclosed = families.content.disclosure.undisclosed_posts
+    if not undisclosed.value:
+        return None
+    return Flag(
+        rule="Paid-looking posts without a disclosure",
+        text=undisclosed.explanation,
+        section="content",
+        metric="disclosure.undisclosed_posts",
+    )
+
+
+Rule = Callable[[Families], Flag | None]
+VETOES: tuple[Rule, ...] = (_audience_veto, _pod_veto, _no_engagement_veto, _inactive_veto)
+RED_FLAGS: tuple[Rule, ...] = (
+    _implausible_flag,
+    _dormant_flag,
+    _uncertain_audience_flag,
+    _spike_flag,
+    _undisclosed_flag,
+)
+
+
+# --- parts -----------------------------------------------------------------------------------
+
+
+def _unmeasured(part: _Part) -> Reason:
+    return Reason(
+        text=f"{part.sub.label} not measured: {part.sub.explanation}",
+        section=part.sub.key,
+        metric=part.metric,
+    )
 
 
 def _not_enough(parts: list[_Part], scored_weight: float) -> Reason:
@@ -169,15 +335,21 @@ def _part(
 def _engagement(families: Families) -> _Part:
     position = families.engagement.position
     rate = position.rate
+    value: float | None
     if rate is None or position.position is None:
         value = None
+    elif position.implausible:
+        value = 0.0
     elif position.position == "below":
         value = 40 * rate / position.band_low if position.band_low else 0.0
     elif position.position == "within":
         span = position.band_high - position.band_low
         value = 50 + 40 * ((rate - position.band_low) / span if span else 0.5)
     else:
-        value = 95.0
+        times = rate / position.band_high
+        # 95 up to twice the band's top, then down to 50 at the implausible limit.
+        over = (times - STRONG_UP_TO) / (IMPLAUSIBLE_MULTIPLE - STRONG_UP_TO)
+        value = 95.0 if times <= STRONG_UP_TO else 95 - 45 * over
     return _part("engagement", "Engagement", 0.25, value, position.explanation, "position")
 
 
@@ -190,19 +362,29 @@ def _audience(families: Families) -> _Part:
 
 def _comments(families: Families) -> _Part:
     report = families.comments
-    pod, suspicious, generic = (
-        report.recurring_comment_share.value,
-        report.suspicious_commenter_share.value,
-        report.generic_share.value,
+    generic = report.generic_share
+    if generic.value is None:
+        return _part("comments", "Comments", 0.15, None, generic.explanation, "generic_share")
+    pod = report.recurring_comment_share
+    members = report.recurring_commenters
+    pod_share = (
+        pod.value
+        if pod.value is not None
+        and members.value is not None
+        and is_pod(int(members.value), members.sample_size, pod.sample_size)
+        else 0.0
     )
-    if pod is None and generic is None:
-        return _part(
-            "comments", "Comments", 0.15, None, report.generic_share.explanation, "generic_share"
-        )
-    value = 100 - 1.5 * (pod or 0.0) - (suspicious or 0.0) - 0.5 * max(0.0, (generic or 0.0) - 50)
-    worst = report.recurring_comment_share if (pod or 0) >= 10 else report.generic_share
-    key = "recurring_comment_share" if worst is report.recurring_comment_share else "generic_share"
-    return _part("comments", "Comments", 0.15, value, worst.explanation, key)
+    suspicious = report.suspicious_commenter_share.value or 0.0
+    penalties = {
+        "recurring_comment_share": 1.5 * pod_share,
+        "suspicious_commenter_share": suspicious,
+        "generic_share": 0.5 * max(0.0, generic.value - 50),
+    }
+    value = 100 - sum(penalties.values())
+    worst = max(penalties, key=penalties.__getitem__)
+    if penalties[worst] == 0:
+        worst = "generic_share"
+    return _part("comments", "Comments", 0.15, value, getattr(report, worst).explanation, worst)
 
 
 def _growth(families: Families) -> _Part:
@@ -219,7 +401,7 @@ def _activity(families: Families) -> _Part:
         value = 100.0
     elif days.value <= 30:
         value = 75.0
-    elif days.value <= 90:
+    elif days.value <= DORMANT_DAYS:
         value = 40.0
     else:
         value = 0.0
@@ -228,27 +410,40 @@ def _activity(families: Families) -> _Part:
 
 def _disclosure(families: Families) -> _Part:
     audit = families.content.disclosure
-    counts = (
-        audit.undisclosed_posts.value,
-        audit.buried_disclosures.value,
-        audit.weak_disclosures.value,
-    )
-    if counts[0] is None:
+    undisclosed = audit.undisclosed_posts
+    if audit.needing == 0 or undisclosed.value is None:
+        explanation = (
+            undisclosed.explanation
+            if undisclosed.value is None
+            else f"nothing to check. {undisclosed.explanation}"
+        )
         return _part(
             "content",
             "Disclosure",
             0.10,
             None,
-            audit.undisclosed_posts.explanation,
+            explanation,
             "disclosure.undisclosed_posts",
         )
-    undisclosed, buried, weak = (count or 0.0 for count in counts)
-    value = 100 - 15 * undisclosed - 8 * buried - 4 * weak
+    missing = (
+        undisclosed.value
+        + 0.5 * (audit.buried_disclosures.value or 0.0)
+        + 0.25 * (audit.weak_disclosures.value or 0.0)
+    )
+    worst = max(
+        (undisclosed, audit.buried_disclosures, audit.weak_disclosures),
+        key=lambda metric: metric.value or 0.0,
+    )
+    key = {
+        id(undisclosed): "disclosure.undisclosed_posts",
+        id(audit.buried_disclosures): "disclosure.buried_disclosures",
+        id(audit.weak_disclosures): "disclosure.weak_disclosures",
+    }[id(worst)]
     return _part(
         "content",
         "Disclosure",
         0.10,
-        value,
-        audit.undisclosed_posts.explanation,
-        "disclosure.undisclosed_posts",
+        100 * (1 - missing / audit.needing),
+        worst.explanation,
+        key,
     )
