@@ -103,7 +103,6 @@ def _reach_and_price_notes(platform: Platform) -> list[MethodNote]:
             statement=(
                 f"A {platform.label} post is priced at ${cpm.low:g}-${cpm.high:g} per 1,000 "
                 "impressions, the low end of published ranges (a Nordic booking platform "
-                ""
                 "publishes several times more)."
             ),
             source=cpm.source,
