@@ -3,9 +3,8 @@
 Every figure here is a benchmark a marketer can look up, not something fitted to our data. Each
 source string says what was published and what we derived from it, so the report can show it as
 is. Tiers are those of `tiers.py`; the published cohorts rarely match them, and where a tier spans
-several cohorts the derivation below is ours (stated as such). Research log and the rejected
-figures: notes/benchmarks.md in the helper's notes, summarised in the README's "Method and
-assumptions".
+several cohorts the derivation below is ours (stated as such). The figures looked at and
+rejected are summarised in the README's "Method and assumptions".
 """
 
 from __future__ import annotations

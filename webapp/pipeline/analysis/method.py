@@ -3,7 +3,7 @@
 Each note reads its value from the module that uses it, so the report's method section stays true
 when a value changes. `source` is the publication we looked up (publisher or authors, title, year,
 figure); None marks an assumption of ours, said as such in the statement. The research behind the
-sources is logged in the helpers' notes (notes/benchmarks.md) and summarised in the README.
+sources is summarised in the README's "Method and assumptions".
 """
 
 from __future__ import annotations
