@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from webapp.models import Platform
+from webapp.pipeline.analysis.benchmarks import engagement_band
 from webapp.pipeline.analysis.engagement import engagement_position
 from webapp.pipeline.analysis.pricing import PricingReport, money, money_text, pricing
 from webapp.pipeline.analysis.tiers import Tier
@@ -51,9 +52,12 @@ def price(result: ScrapeResult, share: float | None) -> PricingReport:
     return pricing(result, engagement_position(result, NOW), authentic_share=share, now=NOW)
 
 
+# The typical engagement rate of an Instagram micro account (benchmarks.py): a factor of 1.
+TYPICAL = engagement_band(Platform.INSTAGRAM, Tier.MICRO).typical
+
+
 def test_instagram_reach_follows_the_tier_share_and_the_engagement() -> None:
-    # Micro: typical engagement 2.5 %; at 2.5 % the factor is 1.
-    report = price(instagram(20_000, 2.5), None)
+    report = price(instagram(20_000, TYPICAL), None)
     # 20,000 x 22.9% = 4,580 reached; x 1.2 = 5,496 impressions, all counted as genuine;
     # x $5 and $15 per 1,000 = $27.48 and $82.44.
     assert report.tier is Tier.MICRO
@@ -71,8 +75,8 @@ def test_instagram_reach_follows_the_tier_share_and_the_engagement() -> None:
 
 
 def test_half_the_usual_engagement_halves_the_price() -> None:
-    typical = price(instagram(20_000, 2.5), 1.0)
-    weak = price(instagram(20_000, 1.25), 1.0)
+    typical = price(instagram(20_000, TYPICAL), 1.0)
+    weak = price(instagram(20_000, TYPICAL / 2), 1.0)
     assert weak.reach.value == 2_290
     assert weak.price_low.value == pytest.approx(typical.price_low.value / 2, rel=0.01)
     # Paying the usual price for this size, each genuine viewer costs twice as much.
@@ -88,15 +92,15 @@ def test_engagement_above_twice_the_typical_rate_is_capped() -> None:
 
 def test_no_engagement_means_no_price_and_little_is_never_shown_as_zero() -> None:
     assert price(scrape(30_000, views=[None] * 4, likes=0), 1.0).price_low.value == 0
-    # Three interactions a post on 30,000 followers (0.01 %): reach 27, 32 impressions, cents.
+    # Three interactions a post on 30,000 followers (0.01 %): reach 70, 84 impressions, cents.
     report = price(scrape(30_000, views=[None] * 4, likes=2), 1.0)
-    assert report.price_low.value == pytest.approx(0.16)
-    assert report.price_low.explanation.startswith("$0.16: 32 genuine impressions")
+    assert report.price_low.value == pytest.approx(0.42)
+    assert report.price_low.explanation.startswith("$0.42: 84 genuine impressions")
 
 
 def test_an_inflated_audience_lowers_the_fair_price_and_raises_the_cost_per_viewer() -> None:
-    honest = price(instagram(20_000, 2.5), 1.0)
-    inflated = price(instagram(20_000, 2.5), 0.12)
+    honest = price(instagram(20_000, TYPICAL), 1.0)
+    inflated = price(instagram(20_000, TYPICAL), 0.12)
     assert inflated.genuine_impressions.value == round(5_496 * 0.12)
     assert inflated.price_low.value == pytest.approx(honest.price_low.value * 0.12, rel=0.01)
     # $54.96 / (4,580 x 0.12) = $0.1.
@@ -138,7 +142,7 @@ def test_youtube_without_views_is_not_enough_data() -> None:
 
 
 def test_no_genuine_viewers_is_not_enough_data() -> None:
-    metric = price(instagram(20_000, 2.5), 0.0).cost_per_genuine_viewer
+    metric = price(instagram(20_000, TYPICAL), 0.0).cost_per_genuine_viewer
     assert metric.value is None
     assert "no genuine viewers" in metric.explanation
 
@@ -160,4 +164,4 @@ def test_money_never_rounds_a_small_amount_to_zero(value: float, rounded: float,
 @pytest.mark.parametrize("share", [-0.1, 1.5])
 def test_an_impossible_share_is_refused(share: float) -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
-        price(instagram(20_000, 2.5), share)
+        price(instagram(20_000, TYPICAL), share)

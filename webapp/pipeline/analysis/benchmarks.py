@@ -1,14 +1,16 @@
 """The published tables the analysis compares an account against, each with its source.
 
-Every figure here is a benchmark a marketer can look up, not something fitted to our data. Where a
-report publishes a range per tier we keep its edges; where the exact figure varies between the
-report's editions or charts, the comment says the figure is an approximation of that report's
-published range. Tiers are those of `tiers.py`.
+Every figure here is a benchmark a marketer can look up, not something fitted to our data. Each
+source string says what was published and what we derived from it, so the report can show it as
+is. Tiers are those of `tiers.py`; the published cohorts rarely match them, and where a tier spans
+several cohorts the derivation below is ours (stated as such). The figures looked at and
+rejected are summarised in the README's "Method and assumptions".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from webapp.models import Platform
 from webapp.pipeline.analysis.tiers import Tier
@@ -24,55 +26,117 @@ class EngagementBand:
     source: str
 
 
-# Instagram, (likes + comments) / followers per post, percent.
-# Approximation of the per-tier ranges in Influencer Marketing Hub, "The State of Influencer
-# Marketing 2024: Benchmark Report" (2024) and HypeAuditor, "State of Influencer Marketing 2024"
-# (2024): about 3-6 % for nano accounts, 2-3.5 % micro, 1-2 % mid, ~1 % macro and mega.
+class _Cohort(NamedTuple):
+    """One follower cohort of a published five-grade table (Low / Below average / Average /
+    Above average / High), in percent of followers."""
+
+    low_cut: float  # under this is graded "Low"
+    average_from: float  # the "Average" grade ...
+    average_to: float
+    high_cut: float  # over this is graded "High"
+
+
+def _band(source: str, *cohorts: _Cohort) -> EngagementBand:
+    """The usual range is everything graded neither Low nor High; typical is the middle of the
+    Average grade. A tier spanning several cohorts takes the mean of their figures: our derivation,
+    not the publisher's (engagement falls steeply inside a tier such as nano, so this is a
+    compromise for an account in the middle of the tier)."""
+    n = len(cohorts)
+    low = sum(c.low_cut for c in cohorts) / n
+    typical = sum((c.average_from + c.average_to) / 2 for c in cohorts) / n
+    high = sum(c.high_cut for c in cohorts) / n
+    return EngagementBand(round(low, 2), round(typical, 2), round(high, 2), source)
+
+
+# All three platforms use one publisher's tables, Modash's engagement-rate benchmarks (grades from
+# its database of creators, median engagement of each account's 30 newest posts), so the tiers
+# and platforms are graded alike. Cohorts: 1K-5K, 5K-10K, 10K-50K, 50K-100K, 100K-500K, 500K-1M,
+# over 1M. Our tiers take: nano = 1K-5K and 5K-10K; micro = 10K-50K; mid = 50K-100K and
+# 100K-500K; macro = 500K-1M; mega = over 1M.
+
+# Instagram, (likes + comments) / followers per post, percent. Modash, "Instagram Engagement Rate
+# Calculator" page, benchmark table (72M+ profiles; divides by followers; the stored copy is
+# undated). Other published figures agree on the level, not on the shape at the top: HypeAuditor,
+# State of Influencer Marketing 2023, nano (1K-10K) 2.78 % (our derived nano typical is 2.67);
+# HypeAuditor, State of Influencer Marketing 2026 (as reported by eMarketer): nano 1.78 %, micro
+# (10K-50K) 0.54 %, mega 0.33 %. Modash's middle grade rises again above 500K, HypeAuditor's
+# keeps falling; we keep one table rather than splice two.
 _INSTAGRAM_SOURCE = (
-    "approximation of Influencer Marketing Hub, Influencer Marketing Benchmark Report 2024, and "
-    "HypeAuditor, State of Influencer Marketing 2024"
+    "Modash, Instagram engagement rate benchmarks (modash.io, undated page read 2026): the range "
+    "between its Low and High grades, typical = middle of its Average grade; nano and mid average "
+    "two of its cohorts (our derivation). Cross-check: HypeAuditor, State of Influencer Marketing "
+    "2023, nano 2.78 %"
 )
-# TikTok, (likes + comments) / followers per video, percent. TikTok's For You feed shows videos
-# far beyond the followers, so rates run several times Instagram's. Approximation of the tier
-# ranges in HypeAuditor, "State of Influencer Marketing 2024" (TikTok section) and Influencer
-# Marketing Hub, "TikTok Influencer Marketing Benchmark Report 2024". Published TikTok figures
-# differ more between reports than Instagram's (nano from about 5 % to 15 %), so the bands are
-# wide enough to span them: about 4-15 % nano, 3-10 % micro, 2-8 % mid, 1.5-6 % macro, 1-5 % mega.
+_INSTAGRAM = {
+    "1K-5K": _Cohort(1.72, 3.38, 4.42, 7.97),
+    "5K-10K": _Cohort(0.62, 1.25, 1.62, 3.54),
+    "10K-50K": _Cohort(0.39, 0.84, 1.11, 2.61),
+    "50K-100K": _Cohort(0.32, 0.75, 1.01, 2.47),
+    "100K-500K": _Cohort(0.41, 0.87, 1.14, 2.63),
+    "500K-1M": _Cohort(0.46, 0.88, 1.13, 2.46),
+    "1M+": _Cohort(0.57, 1.02, 1.27, 2.6),
+}
+
+# TikTok, (likes + comments) / followers per video, percent. The figures usually quoted for TikTok
+# (HypeAuditor, State of Influencer Marketing 2023: nano 12.6 %; Modash's 2025 table: 12-14 % for
+# 1K-5K) are per *view*: HypeAuditor's help centre defines TikTok ER as (likes + comments +
+# shares) / views. The earlier bands here (4-15 % nano) were those per-view figures applied to
+# followers. Per follower we use Modash's TikTok table "collected March 2023", which Influencer
+# Hero republishes with the same figures (January 2024) and defines per follower. Modash's page
+# text says it divides by views, but its 2025 per-view table is five to ten times higher, so we
+# read the 2023 table as per follower: our reading, stated in the source.
 _TIKTOK_SOURCE = (
-    "approximation of HypeAuditor, State of Influencer Marketing 2024 (TikTok), and Influencer "
-    "Marketing Hub, TikTok Influencer Marketing Benchmark Report 2024"
+    "Modash, TikTok engagement rate benchmarks (data collected March 2023; same figures in "
+    "Influencer Hero's TikTok calculator, January 2024, defined per follower): the range between "
+    "its Low and High grades, typical = middle of its Average grade; reading it as per follower "
+    "and averaging two cohorts for nano and mid are our derivations"
 )
-# YouTube, (likes + comments) / subscribers per video, percent. Reports publish YouTube
-# engagement per *view*; this band is derived from their ratios: views of a video are about
-# 2-15 % of subscribers (falling with size) and 2-5 % of viewers like or comment (HypeAuditor,
-# "State of YouTube" 2023; Influencer Marketing Hub, Benchmark Report 2024). Approximation.
+_TIKTOK = {
+    "1K-5K": _Cohort(0.81, 1.82, 2.19, 4.19),
+    "5K-10K": _Cohort(0.42, 1.05, 1.33, 3.45),
+    "10K-50K": _Cohort(0.24, 0.76, 1.04, 3.44),
+    "50K-100K": _Cohort(0.14, 0.6, 0.88, 3.3),
+    "100K-500K": _Cohort(0.14, 0.69, 1.0, 3.24),
+    "500K-1M": _Cohort(0.25, 0.99, 1.32, 3.16),
+    "1M+": _Cohort(0.35, 1.06, 1.34, 2.78),
+}
+
+# YouTube, (likes + comments) / subscribers per video, percent. Most published YouTube rates are
+# per view (e.g. SociaVault 2026: median 3.06 % of views, 5.23 % for 1K-10K), which does not
+# compare with a per-subscriber rate. Modash's YouTube table (Influencer Hero publishes nearly the
+# same figures, January 2024, "by views or subscribers") falls to 0.13-0.18 % for channels over
+# 1M: far below any per-view rate, so we read it as per subscriber (our reading).
 _YOUTUBE_SOURCE = (
-    "derived from HypeAuditor, State of YouTube 2023, and Influencer Marketing Hub, Benchmark "
-    "Report 2024 (views per subscriber x engagement per view; approximation)"
+    "Modash, YouTube engagement rate benchmarks (modash.io, undated page read 2026; near-identical "
+    "figures in Influencer Hero's YouTube calculator, January 2024): the range between its Low and "
+    "High grades, typical = middle of its Average grade; reading it as per subscriber and "
+    "averaging two cohorts for nano and mid are our derivations"
 )
+_YOUTUBE = {
+    "1K-5K": _Cohort(0.41, 1.47, 2.02, 6.42),
+    "5K-10K": _Cohort(0.16, 0.59, 0.82, 2.62),
+    "10K-50K": _Cohort(0.09, 0.36, 0.51, 1.66),
+    "50K-100K": _Cohort(0.05, 0.23, 0.33, 1.08),
+    "100K-500K": _Cohort(0.04, 0.19, 0.27, 0.86),
+    "500K-1M": _Cohort(0.03, 0.16, 0.24, 0.71),
+    "1M+": _Cohort(0.02, 0.13, 0.18, 0.59),
+}
+
+
+def _tier_bands(source: str, table: dict[str, _Cohort]) -> dict[Tier, EngagementBand]:
+    return {
+        Tier.NANO: _band(source, table["1K-5K"], table["5K-10K"]),
+        Tier.MICRO: _band(source, table["10K-50K"]),
+        Tier.MID: _band(source, table["50K-100K"], table["100K-500K"]),
+        Tier.MACRO: _band(source, table["500K-1M"]),
+        Tier.MEGA: _band(source, table["1M+"]),
+    }
+
 
 ENGAGEMENT_BANDS: dict[Platform, dict[Tier, EngagementBand]] = {
-    Platform.INSTAGRAM: {
-        Tier.NANO: EngagementBand(3.0, 4.0, 6.0, _INSTAGRAM_SOURCE),
-        Tier.MICRO: EngagementBand(2.0, 2.5, 3.5, _INSTAGRAM_SOURCE),
-        Tier.MID: EngagementBand(1.0, 1.5, 2.0, _INSTAGRAM_SOURCE),
-        Tier.MACRO: EngagementBand(0.8, 1.1, 1.5, _INSTAGRAM_SOURCE),
-        Tier.MEGA: EngagementBand(0.6, 1.0, 1.3, _INSTAGRAM_SOURCE),
-    },
-    Platform.TIKTOK: {
-        Tier.NANO: EngagementBand(4.0, 8.0, 15.0, _TIKTOK_SOURCE),
-        Tier.MICRO: EngagementBand(3.0, 6.0, 10.0, _TIKTOK_SOURCE),
-        Tier.MID: EngagementBand(2.0, 4.5, 8.0, _TIKTOK_SOURCE),
-        Tier.MACRO: EngagementBand(1.5, 3.5, 6.0, _TIKTOK_SOURCE),
-        Tier.MEGA: EngagementBand(1.0, 2.5, 5.0, _TIKTOK_SOURCE),
-    },
-    Platform.YOUTUBE: {
-        Tier.NANO: EngagementBand(0.2, 0.5, 1.2, _YOUTUBE_SOURCE),
-        Tier.MICRO: EngagementBand(0.15, 0.4, 1.0, _YOUTUBE_SOURCE),
-        Tier.MID: EngagementBand(0.1, 0.3, 0.8, _YOUTUBE_SOURCE),
-        Tier.MACRO: EngagementBand(0.08, 0.2, 0.6, _YOUTUBE_SOURCE),
-        Tier.MEGA: EngagementBand(0.05, 0.15, 0.5, _YOUTUBE_SOURCE),
-    },
+    Platform.INSTAGRAM: _tier_bands(_INSTAGRAM_SOURCE, _INSTAGRAM),
+    Platform.TIKTOK: _tier_bands(_TIKTOK_SOURCE, _TIKTOK),
+    Platform.YOUTUBE: _tier_bands(_YOUTUBE_SOURCE, _YOUTUBE),
 }
 
 # Instagram post reach as a share of followers (reach counts unique accounts, including
@@ -88,14 +152,20 @@ INSTAGRAM_REACH_SHARE: dict[Tier, float] = {
     Tier.MEGA: 0.191,
 }
 INSTAGRAM_REACH_SOURCE = (
-    "Minter.io Instagram reach-rate study, 2019: median post reach by account size"
+    "Minter.io, How Much Reach Should My Brand Be Getting On Instagram?, 25 February 2019: median "
+    "post reach rate 37.72 % (0-20K followers), 22.945 % (20K-100K), 22.885 % (100K-1M), 19.09 % "
+    "(over 1M); mapping its cohorts to our tiers is our derivation"
 )
 
-# Impressions per unique viewer. An assumption rather than one study's figure: platform insights
-# report impressions (or plays) a little above reach because people see a post again; 1.2 sits
-# inside the 1.1-1.5 that analytics vendors' guides describe for organic posts.
+# Assumption: 1.2 Instagram impressions per person reached. Instagram only: TikTok and YouTube
+# publish views, which pricing uses as impressions as they are. No study we found publishes an
+# organic Instagram frequency; insights report impressions a little above reach because people
+# see a post again, and 1.2 is our round figure for that (a value from 1.1 to 1.5 would move the
+# Instagram price band by the same ratio).
 FREQUENCY = 1.2
-FREQUENCY_SOURCE = "assumed 1.2 impressions per person reached (typical organic frequency)"
+FREQUENCY_SOURCE = (
+    "assumption: 1.2 Instagram impressions per person reached (no published figure found)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +177,16 @@ class CpmRange:
     source: str
 
 
-# Influencer Hero, "Influencer CPM" benchmarks (blog, 2024): Instagram $5-15, YouTube $10-30,
-# TikTok $3-10 per 1,000 impressions. Booking platforms report higher CPMs for Northern Europe
-# (inzpire.me, 2024: Instagram $32-42, TikTok $25-35, YouTube $51-61), so these are the lower,
-# US-market end of what a creator may ask.
-_CPM_SOURCE = "Influencer Hero, influencer CPM benchmarks, 2024"
+# Influencer Hero, "Influencer CPM" (blog; the stored copy is undated): "Instagram's CPM typically
+# ranges from $5 to $15, YouTube's averages around $10 to $30, and TikTok tends to have a CPM
+# range of $3 to $10". A Nordic booking platform publishes far higher ranges from its own bookings
+# over two years (inzpire.me help centre, undated: Instagram $32-42, TikTok $25-35, YouTube
+# $51-61), so these are the low end of what a creator may ask. Per 1,000 impressions on
+# Instagram, per 1,000 views on TikTok and YouTube.
+_CPM_SOURCE = (
+    "Influencer Hero, Influencer CPM benchmarks (blog, undated page read 2026): Instagram $5-15, "
+    "TikTok $3-10, YouTube $10-30"
+)
 CPM: dict[Platform, CpmRange] = {
     Platform.INSTAGRAM: CpmRange(5.0, 15.0, _CPM_SOURCE),
     Platform.TIKTOK: CpmRange(3.0, 10.0, _CPM_SOURCE),
