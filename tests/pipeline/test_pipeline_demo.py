@@ -8,6 +8,8 @@ from statistics import median
 import pytest
 
 from webapp.models import Platform
+from webapp.pipeline.analysis.benchmarks import engagement_band
+from webapp.pipeline.analysis.tiers import Tier, tier_of
 from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
@@ -173,31 +175,24 @@ def _per_post_engagement(result: ScrapeResult) -> float:
     return median(((p.likes or 0) + (p.comments or 0)) / followers * 100 for p in result.posts)
 
 
-async def test_instagram_engagement_falls_with_follower_tier() -> None:
-    tiers: dict[str, list[float]] = {"nano": [], "micro": [], "mid": [], "macro": []}
-    for result in await authentic_sample(Platform.INSTAGRAM, 300):
-        followers = result.profile.followers
-        tier = (
-            "nano"
-            if followers < 10_000
-            else "micro"
-            if followers < 100_000
-            else "mid"
-            if followers < 500_000
-            else "macro"
-        )
-        tiers[tier].append(_per_post_engagement(result))
-    typical = {tier: median(rates) for tier, rates in tiers.items()}
-    assert 3.0 <= typical["nano"] <= 6.0
-    assert 1.8 <= typical["micro"] <= 3.2
-    assert 1.0 <= typical["mid"] <= 1.8
-    assert 0.7 <= typical["macro"] <= 1.4
+@pytest.mark.parametrize("platform", list(Platform))
+async def test_authentic_engagement_sits_in_its_tier_band(platform: Platform) -> None:
+    # The level comes from the published tables the analysis uses: each tier's median account
+    # lands inside its band, near the typical rate (posts drift up to the newest one, so the
+    # median over all fetched posts runs a little under it).
+    tiers: dict[Tier, list[float]] = {}
+    for result in await authentic_sample(platform, 120):
+        tiers.setdefault(tier_of(result.profile.followers), []).append(_per_post_engagement(result))
+    assert len(tiers) == 5
+    for tier, rates in tiers.items():
+        band = engagement_band(platform, tier)
+        assert band.low <= median(rates) <= band.high, (tier, median(rates))
+        assert median(rates) >= 0.5 * band.typical, (tier, median(rates))
 
 
 async def test_tiktok_and_youtube_views_track_followers() -> None:
     tiktok = await authentic_sample(Platform.TIKTOK, 60)
     youtube = await authentic_sample(Platform.YOUTUBE, 60)
-    instagram = await authentic_sample(Platform.INSTAGRAM, 60)
 
     def views_share(result: ScrapeResult) -> float:
         return median((p.views or 0) / result.profile.followers for p in result.posts)
@@ -205,11 +200,10 @@ async def test_tiktok_and_youtube_views_track_followers() -> None:
     def likes_per_view(result: ScrapeResult) -> float:
         return median((p.likes or 0) / (p.views or 1) for p in result.posts)
 
-    assert 0.2 <= median(views_share(r) for r in tiktok) <= 1.0
+    assert 0.02 <= median(views_share(r) for r in tiktok) <= 0.3
+    assert 0.06 <= median(likes_per_view(r) for r in tiktok) <= 0.15
     assert 0.02 <= median(views_share(r) for r in youtube) <= 0.15
     assert 0.02 <= median(likes_per_view(r) for r in youtube) <= 0.05
-    # TikTok engages more per follower than Instagram.
-    assert median(map(_per_post_engagement, tiktok)) > median(map(_per_post_engagement, instagram))
 
 
 @pytest.mark.parametrize("platform", list(Platform))

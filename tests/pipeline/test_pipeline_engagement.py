@@ -331,22 +331,7 @@ def relative(position: EngagementPosition) -> float:
     return position.rate / position.band_typical
 
 
-@pytest.mark.parametrize(
-    "platform",
-    [
-        Platform.INSTAGRAM,
-        # The demo's TikTok engagement is still calibrated on the old bands, which were per-view
-        # figures applied to followers; against the per-follower band its bought account (0.45 %
-        # at 154K) sits inside the range. Strict, so it reports when the demo is recalibrated.
-        pytest.param(
-            Platform.TIKTOK,
-            marks=pytest.mark.xfail(
-                strict=True, reason="demo TikTok engagement calibrated on the old per-view bands"
-            ),
-        ),
-        Platform.YOUTUBE,
-    ],
-)
+@pytest.mark.parametrize("platform", list(Platform))
 async def test_bought_followers_engage_below_an_authentic_creator(platform: Platform) -> None:
     bought = engagement(await demo("demo.bought", platform), NOW).position
     authentic = engagement(await demo("demo.authentic", platform), NOW).position

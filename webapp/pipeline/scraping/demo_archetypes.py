@@ -69,7 +69,7 @@ SHAPES: dict[Archetype, Shape] = {
     Archetype.BOUGHT: Shape(
         label="bought followers",
         followers=(20_000, 400_000),
-        engagement=(0.12, 0.25),
+        engagement=(0.05, 0.1),
         likes_per_comment=(80, 200),
         mean_gap_days=(1.5, 6.0),
         gap_sigma=1.0,
