@@ -124,7 +124,7 @@ def test_a_flat_4000_account_that_jumps_3000_in_a_day_has_1_spike() -> None:
     [spike] = report.spike_days
     assert (spike.day, spike.gain, spike.share) == (day(-4), 3_000.0, 0.75)
     assert spike.robust_z == pytest.approx(7.98)
-    assert spike.reasons == ["robust z-score +8.0, above 3.5", "+75.0 % in a day, over 10%"]
+    assert spike.reasons == ["+75.0 % in a day, over 10 %", "robust z-score +8.0, above 3.5"]
     assert report.spikes.value == 1
     assert "MAD = 0" in report.spikes.explanation
     # 3,000 of today's 7,000 followers arrived in the spike: 42.857 -> 42.86 %.
@@ -141,7 +141,7 @@ def test_the_jump_test_works_without_the_z_test() -> None:
     report = growth(scrape(history[-1][1], history), [], NOW)
     assert [(s.day, s.gain) for s in report.spike_days] == [(TODAY, 700.0)]
     assert report.spike_days[0].robust_z is None
-    assert report.spike_days[0].reasons == ["+14.6 % in a day, over 10%"]
+    assert report.spike_days[0].reasons == ["+14.6 % in a day, over 10 %"]
     assert "Robust z-test skipped: it needs at least 7 daily gains" in report.spikes.explanation
 
 
@@ -170,7 +170,7 @@ def test_a_30_percent_drop_is_a_drop_not_a_spike() -> None:
     assert (drop.day, drop.gain) == (day(-4), -3_000.0)
     assert drop.robust_z is not None
     assert drop.robust_z < -3.5
-    assert drop.reasons[1] == "-29.8 % in a day, a loss over 5%"
+    assert drop.reasons[0] == "-29.8 % in a day, a loss over 5 %"
     assert report.drops.explanation.startswith(
         f"1 drop day in 10 days of gains: {day(-4).isoformat()} (-3,000, -29.8 %). "
     )
@@ -188,6 +188,15 @@ def test_a_drop_after_a_spike_says_it_backs_the_spike() -> None:
     assert [s.day for s in report.spike_days] == [day(-4)]
     assert [d.day for d in report.drop_days] == [day(-1)]
     assert f"1 drop day came after the spike of {day(-4).isoformat()}" in (report.drops.explanation)
+
+
+def test_an_emptied_account_has_a_drop_and_no_spike_share() -> None:
+    report = growth(scrape(0, [(-1, 500)]), [], NOW)
+    assert report.drops.value == 1
+    assert report.spike_share.value is None
+    assert report.spike_share.explanation == (
+        "Not enough data (n=1): the account has no followers today."
+    )
 
 
 def test_wording_is_singular_or_plural_never_day_s() -> None:

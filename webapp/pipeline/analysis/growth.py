@@ -117,6 +117,10 @@ def _percent(share: float) -> str:
     return f"{share * 100:+.1f} %"
 
 
+def _share(share: float) -> str:
+    return f"{share * 100:g} %"
+
+
 def follower_series(
     result: ScrapeResult, history: Sequence[Snapshot], now: datetime
 ) -> list[tuple[date, int]]:
@@ -225,16 +229,17 @@ def unusual_days(gains: Sequence[DailyGain]) -> UnusualDays:
         share = shares[index]
         reasons: list[str] = []
         if gain.gain > 0:
+            # The plainer reason first: evidence shows only the first one.
+            if share > JUMP_SHARE:
+                reasons.append(f"{_percent(share)} in a day, over {_share(JUMP_SHARE)}")
             if z is not None and z > Z_LIMIT and share >= MIN_Z_SHARE:
                 reasons.append(f"robust z-score {z:+.1f}, above {Z_LIMIT:g}")
-            if share > JUMP_SHARE:
-                reasons.append(f"{_percent(share)} in a day, over {JUMP_SHARE:.0%}")
             found = spikes
         else:
+            if -share > DROP_SHARE:
+                reasons.append(f"{_percent(share)} in a day, a loss over {_share(DROP_SHARE)}")
             if z is not None and z < -Z_LIMIT and -share >= MIN_Z_SHARE:
                 reasons.append(f"robust z-score {z:+.1f}, below -{Z_LIMIT:g}")
-            if -share > DROP_SHARE:
-                reasons.append(f"{_percent(share)} in a day, a loss over {DROP_SHARE:.0%}")
             found = drops
         if not reasons:
             continue
@@ -288,7 +293,7 @@ def _spike_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
         f"gain days of at least {MIN_DAY_CHANGE} followers where the growth rate (gain / "
         f"followers the day before) has a robust z-score above {Z_LIMIT:g} (Iglewicz and "
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
-        f"{MIN_Z_SHARE:.0%}, or is above {JUMP_SHARE:.0%}"
+        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}"
     )
     n = len(gains)
     if n == 0:
@@ -356,8 +361,8 @@ def _drop_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
     label = "Follower drops"
     formula = (
         f"loss days of at least {MIN_DAY_CHANGE} followers where the growth rate has a robust "
-        f"z-score below -{Z_LIMIT:g} and is a loss of at least {MIN_Z_SHARE:.0%}, or a loss "
-        f"over {DROP_SHARE:.0%} of the followers the day before"
+        f"z-score below -{Z_LIMIT:g} and is a loss of at least {_share(MIN_Z_SHARE)}, or a loss "
+        f"over {_share(DROP_SHARE)} of the followers the day before"
     )
     n = len(gains)
     if n == 0:
