@@ -27,6 +27,7 @@ from webapp.models import (
     ReportMetrics,
     ReportResponse,
 )
+from webapp.report_view import SECTION_CHARTS
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -419,6 +420,38 @@ def test_followers_line_marks_each_spike_and_lists_it_in_the_desc() -> None:
     desc = root.findtext(f"{SVG}desc") or ""
     assert "2 follower spikes (diamonds): 21 Apr 2026 (85,300 followers" in desc
     assert "+5,030 since the day before" in desc
+
+
+def test_followers_chart_plots_the_count_over_time_and_is_titled_so() -> None:
+    # Even gains of 1,000 a day: a chart of the daily gain would be flat at 1,000; the count
+    # climbs from 10,000 to 13,000.
+    root = parse(
+        charts_of(report(follower_history=history(10_000, 11_000, 12_000, 13_000))).followers
+    )
+    assert root.findtext(f"{SVG}title") == "Followers of @creator over time"
+    [line] = with_class(root, "chart__line")
+    ys = [float(y) for y in re.findall(r"[ML][\d.]+ ([\d.]+)", line.attrib["d"])]
+    assert len(set(ys)) == 4
+    assert ys == sorted(ys, reverse=True)  # SVG y grows downwards: each day is higher
+    [y_axis] = with_class(root, "chart__y-axis")
+    assert [t.text for t in y_axis.iter(f"{SVG}text")] == ["10K", "11K", "12K", "13K"]
+    desc = root.findtext(f"{SVG}desc") or ""
+    assert desc.startswith("Follower count from 7 May 2026 (10,000) to 10 May 2026 (13,000).")
+    assert "per day" not in desc
+
+
+def test_the_section_names_the_followers_chart_over_time() -> None:
+    assert SECTION_CHARTS["growth"] == (("followers", "Followers over time"),)
+
+
+def test_a_spike_after_a_gap_says_since_when() -> None:
+    points = [
+        FollowerPoint(day="2026-05-01", followers=10_000, spike=False),
+        FollowerPoint(day="2026-05-04", followers=15_000, spike=True),
+    ]
+    root = parse(charts_of(report(follower_history=points)).followers)
+    [marker] = with_class(root, "chart__spike")
+    assert marker.findtext(f"{SVG}title") == "4 May 2026: 15,000 followers, +5,000 since 1 May 2026"
 
 
 def test_followers_without_spikes_or_change_still_draw() -> None:

@@ -16,7 +16,7 @@ SECTION_CHARTS: dict[SectionKey, tuple[tuple[str, str], ...]] = {
         ("engagement", "Engagement rate per post against the tier's benchmark"),
         ("likes", "How likes spread across posts"),
     ),
-    "growth": (("followers", "Followers per day"),),
+    "growth": (("followers", "Followers over time"),),
     "content": (("cadence", "Posts per week, last 12 weeks"),),
 }
 

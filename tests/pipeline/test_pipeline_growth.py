@@ -1,4 +1,5 @@
-"""Follower growth against hand-computed series: merging, gaps, spikes, growth and projection."""
+"""Follower growth against hand-computed series: merging, gaps, spikes, drops, growth and
+projection."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from webapp.pipeline.analysis.growth import (
 from webapp.pipeline.scraping.adapter import ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.result import FollowerCount, Profile, ScrapeResult
+from webapp.templating import metric_value
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -65,40 +67,163 @@ def test_robust_z_scores_by_hand() -> None:
     assert scores == pytest.approx([-1.349, -0.6745, 0.0, 0.6745, 65.4265])
 
 
-def test_robust_z_scores_need_some_spread() -> None:
-    # median 5, deviations 0 x 6 and 45 -> MAD 0: the score is undefined.
-    assert robust_z_scores([5, 5, 5, 5, 5, 5, 50]) is None
+def test_robust_z_scores_fall_back_to_the_mean_deviation_when_mad_is_0() -> None:
+    # median 5, deviations 0 x 6 and 45 -> MAD 0; mean deviation 45 / 7 = 6.4286, times
+    # 1.253314 = 8.0570: z(50) = 45 / 8.0570 = 5.585.
+    assert robust_z_scores([5, 5, 5, 5, 5, 5, 50]) == pytest.approx([0.0] * 6 + [5.5852], abs=1e-4)
 
 
-def test_a_spike_by_robust_z_score() -> None:
-    # Gains 10, 12, 11, 13, 9, 10, 100: median 11; |x - 11| = 1, 1, 0, 2, 2, 1, 89 -> MAD 1.
-    # z(100) = 0.6745 * 89 = 60.03; the largest ordinary one is z(9) = z(13) = +-1.35.
-    history = cumulative(1_000, [10, 12, 11, 13, 9, 10, 100])
+def test_robust_z_scores_of_equal_values_are_undefined() -> None:
+    assert robust_z_scores([0.01] * 8) is None
+
+
+def test_a_spike_by_robust_z_score_of_the_growth_rate() -> None:
+    # 100,000 followers gaining 90-130 a day (about 0.1 %), then 5,000 (+4.97 %): under the 10 %
+    # jump, so only the z-test finds it. Rates 0.1000, 0.1199, 0.1098, 0.1296, 0.0896, 0.0995,
+    # 4.9677 %: median 0.1098 %, MAD 0.0103 % -> z = 0.6745 * 4.858 / 0.0103 = 318.
+    history = cumulative(100_000, [100, 120, 110, 130, 90, 100, 5_000])
     report = growth(scrape(history[-1][1], history), [], NOW)
-    assert [(s.day, s.gain, s.robust_z) for s in report.spike_days] == [(TODAY, 100.0, 60.03)]
-    assert report.spike_days[0].reasons == ["robust z-score 60.0 beyond ±3.5"]
+    [spike] = report.spike_days
+    assert (spike.day, spike.gain, spike.robust_z) == (TODAY, 5_000.0, pytest.approx(317.95))
+    assert spike.reasons == ["robust z-score +318.0, above 3.5"]
     assert report.spikes.value == 1
     assert report.spikes.sample_size == 7
     assert [(e.kind, e.ref) for e in report.spikes.evidence] == [("day", TODAY.isoformat())]
-    assert "robust z-test over 7 daily gains" in report.spikes.explanation
+    assert "Robust z-test over 7 daily gains." in report.spikes.explanation
 
 
-def test_the_5000_a_day_rule_works_without_the_z_test() -> None:
-    # Two gains are too few for a median and MAD; 5,000 is not more than 5,000, 5,001 is.
-    history = cumulative(100_000, [5_000, 5_001])
+def test_an_unusual_day_under_1_percent_of_the_audience_is_no_spike() -> None:
+    # A 50M account that gains 19,000-21,000 a day and once 30,000: far out by z, but +0.06 %.
+    gains = [19_000, 21_000, 20_000, 19_500, 20_500, 20_000, 19_000, 21_000, 30_000, 20_000]
+    history = cumulative(50_000_000, gains)
     report = growth(scrape(history[-1][1], history), [], NOW)
-    assert [(s.day, s.gain) for s in report.spike_days] == [(TODAY, 5_001.0)]
-    assert report.spike_days[0].robust_z is None
-    assert report.spike_days[0].reasons == ["more than 5,000 new followers in a day"]
-    assert "robust z-test skipped: it needs at least 7 daily gains" in report.spikes.explanation
+    scores = robust_z_scores([g.share for g in report.daily_gains])
+    assert scores is not None
+    assert max(scores) > 3.5  # the z-test alone would call it a spike
+    assert report.spikes.value == 0
+    assert report.spike_days == []
 
 
-def test_even_gains_skip_the_z_test_but_not_the_rule() -> None:
-    history = cumulative(100_000, [6_000] * 8)
-    report = growth(scrape(history[-1][1], history), [], NOW)
-    assert report.spikes.value == 8
-    assert all(s.robust_z is None for s in report.spike_days)
+def test_a_50m_account_growing_20000_a_day_has_no_spike_and_a_projection() -> None:
+    history = [(-89 + i, 50_000_000 + 20_000 * i) for i in range(90)]
+    last = history[-1][1]
+    report = growth(scrape(last, history), [], NOW)
+    assert report.spikes.value == 0
+    assert report.drops.value == 0
+    assert report.spike_share.value == 0.0
+    assert report.spikes.explanation.startswith("No spike days in 89 days of gains.")
+    assert report.projection_30d.value == last + 30 * 20_000
+    assert report.projection_30d.sample_size == 30
+
+
+def test_a_flat_4000_account_that_jumps_3000_in_a_day_has_1_spike() -> None:
+    # Nine days without change and one of +3,000 (+75 %). MAD is 0; the mean deviation is
+    # 0.75 / 10 = 0.075, times 1.253314 = 0.0940: z = 0.75 / 0.0940 = 7.98.
+    history = cumulative(4_000, [0, 0, 0, 0, 0, 3_000, 0, 0, 0, 0])
+    report = growth(scrape(7_000, history), [], NOW)
+    [spike] = report.spike_days
+    assert (spike.day, spike.gain, spike.share) == (day(-4), 3_000.0, 0.75)
+    assert spike.robust_z == pytest.approx(7.98)
+    assert spike.reasons == ["+75.0 % in a day, over 10 %", "robust z-score +8.0, above 3.5"]
+    assert report.spikes.value == 1
     assert "MAD = 0" in report.spikes.explanation
+    # 3,000 of today's 7,000 followers arrived in the spike: 42.857 -> 42.86 %.
+    assert report.spike_share.value == 42.86
+    assert report.spike_share.explanation == (
+        "42.86 % of today's 7,000 followers arrived on 1 spike day (+3,000 in all)."
+    )
+
+
+def test_the_jump_test_works_without_the_z_test() -> None:
+    # Three gains are too few for a median and MAD. +400 on 4,000 is exactly 10 %, not over it;
+    # +401 on 4,400 is 9.1 %; +700 on 4,801 is 14.6 %: a spike.
+    history = cumulative(4_000, [400, 401, 700])
+    report = growth(scrape(history[-1][1], history), [], NOW)
+    assert [(s.day, s.gain) for s in report.spike_days] == [(TODAY, 700.0)]
+    assert report.spike_days[0].robust_z is None
+    assert report.spike_days[0].reasons == ["+14.6 % in a day, over 10 %"]
+    assert "Robust z-test skipped: it needs at least 7 daily gains" in report.spikes.explanation
+
+
+def test_a_tiny_account_needs_100_followers_for_a_spike() -> None:
+    history = cumulative(200, [1, 0, 2, 1, 0, 1, 90])  # +90 is +44 %, but only 90 followers
+    report = growth(scrape(history[-1][1], history), [], NOW)
+    assert report.spikes.value == 0
+
+
+def test_a_flat_account_has_no_spike_and_says_why_the_z_test_found_none() -> None:
+    history = cumulative(4_000, [0] * 8)
+    report = growth(scrape(4_000, history), [], NOW)
+    assert report.spikes.value == 0
+    assert "the growth rate was the same every day" in report.spikes.explanation
+
+
+def test_a_30_percent_drop_is_a_drop_not_a_spike() -> None:
+    gains = [10, 12, 11, 9, 10, -3_000, 10, 11, 10, 12]  # -3,000 on 10,052: -29.8 %
+    history = cumulative(10_000, gains)
+    report = growth(scrape(history[-1][1], history), [], NOW)
+    assert report.spikes.value == 0
+    assert report.spike_days == []
+    assert report.spike_share.value == 0.0
+    assert report.drops.value == 1
+    [drop] = report.drop_days
+    assert (drop.day, drop.gain) == (day(-4), -3_000.0)
+    assert drop.robust_z is not None
+    assert drop.robust_z < -3.5
+    assert drop.reasons[0] == "-29.8 % in a day, a loss over 5 %"
+    assert report.drops.explanation.startswith(
+        f"1 drop day in 10 days of gains: {day(-4).isoformat()} (-3,000, -29.8 %). "
+    )
+    assert "it is not a spike" in report.drops.explanation
+    assert [e.ref for e in report.drops.evidence] == [day(-4).isoformat()]
+    # The projection leaves the drop out: the median of the other gains is 10.
+    assert report.projection_30d.value == history[-1][1] + 300
+    assert "(1 drop day left out)" in report.projection_30d.explanation
+
+
+def test_a_drop_after_a_spike_says_it_backs_the_spike() -> None:
+    gains = [10, 12, 11, 9, 10, 4_000, 10, 11, -3_500, 12]  # bought, then purged
+    history = cumulative(10_000, gains)
+    report = growth(scrape(history[-1][1], history), [], NOW)
+    assert [s.day for s in report.spike_days] == [day(-4)]
+    assert [d.day for d in report.drop_days] == [day(-1)]
+    assert f"1 drop day came after the spike of {day(-4).isoformat()}" in (report.drops.explanation)
+
+
+def test_an_emptied_account_has_a_drop_and_no_spike_share() -> None:
+    report = growth(scrape(0, [(-1, 500)]), [], NOW)
+    assert report.drops.value == 1
+    assert report.spike_share.value is None
+    assert report.spike_share.explanation == (
+        "Not enough data (n=1): the account has no followers today."
+    )
+
+
+def test_wording_is_singular_or_plural_never_day_s() -> None:
+    one = cumulative(4_000, [0, 0, 0, 3_000, 0, 0, 0, 0])
+    three = cumulative(4_000, [0, 3_000, 0, 0, 4_000, 0, 0, 5_000])
+    none = cumulative(4_000, [10] * 8)
+    by_count = {
+        name: growth(scrape(history[-1][1], history), [], NOW)
+        for name, history in (("one", one), ("three", three), ("none", none))
+    }
+    assert by_count["one"].spikes.explanation.startswith("1 spike day in 8 days of gains: ")
+    assert by_count["three"].spikes.explanation.startswith("3 spike days in 8 days of gains: ")
+    assert by_count["none"].spikes.explanation.startswith("No spike days in 8 days of gains.")
+    assert "(1 spike day left out)" in by_count["one"].projection_30d.explanation
+    for report in by_count.values():
+        for metric in (report.spikes, report.spike_share, report.drops, report.projection_30d):
+            assert "(s)" not in metric.explanation
+
+
+def test_the_headline_and_the_sentence_round_alike() -> None:
+    # 1,000 of 6,000 followers in a spike: 16.666... % is shown as 16.67 % in both places.
+    history = cumulative(5_000, [0, 0, 0, 0, 1_000, 0, 0, 0])
+    report = growth(scrape(6_000, history), [], NOW)
+    for metric in (report.spike_share, report.growth_30d_percent, report.projection_30d):
+        if metric.value is not None:
+            assert metric_value(metric).split(" ")[0].lstrip("+") in metric.explanation
+    assert metric_value(report.spike_share) == "16.67 %"
 
 
 def test_gaps_are_interpolated_and_said_so() -> None:
@@ -106,11 +231,11 @@ def test_gaps_are_interpolated_and_said_so() -> None:
     result = scrape(1_400)
     history = [snapshot(NOW - timedelta(days=4), 1_000)]
     gains = daily_gains(follower_series(result, history, NOW))
-    assert [(g.day, g.gain, g.interpolated) for g in gains] == [
-        (day(-3), 100.0, True),
-        (day(-2), 100.0, True),
-        (day(-1), 100.0, True),
-        (day(0), 100.0, True),
+    assert [(g.day, g.gain, g.before, g.interpolated) for g in gains] == [
+        (day(-3), 100.0, 1_000.0, True),
+        (day(-2), 100.0, 1_100.0, True),
+        (day(-1), 100.0, 1_200.0, True),
+        (day(0), 100.0, 1_300.0, True),
     ]
 
 
@@ -160,7 +285,7 @@ def test_growth_interpolates_the_earlier_count_between_snapshots() -> None:
 
 
 def test_projection_leaves_spike_days_out() -> None:
-    # Last 10 gains: 10 x 5, 20 x 2 and three bought days of 6,000 (over the 5,000 rule).
+    # Last 10 gains: 10 x 5, 20 x 2 and three bought days of 6,000 (about +12 %, over 10 %).
     # Without the spikes the median is 10 -> +300; with them it would be 15 -> +450.
     history = cumulative(50_000, [10, 10, 6_000, 10, 20, 6_000, 10, 10, 20, 6_000])
     last = history[-1][1]
@@ -168,7 +293,7 @@ def test_projection_leaves_spike_days_out() -> None:
     assert report.spikes.value == 3
     assert report.projection_30d.value == last + 300
     assert report.projection_30d.sample_size == 7
-    assert "3 spike day(s) left out" in report.projection_30d.explanation
+    assert "(3 spike days left out)" in report.projection_30d.explanation
     assert "median daily gain of +10.0" in report.projection_30d.explanation
 
 
@@ -185,6 +310,8 @@ def test_a_single_count_is_not_enough_data_everywhere() -> None:
     assert report.daily_gains == []
     for metric in (
         report.spikes,
+        report.spike_share,
+        report.drops,
         report.growth_30d_percent,
         report.growth_30d_absolute,
         report.growth_90d_percent,
@@ -202,19 +329,27 @@ class StillClock:
         raise AssertionError("a demo with no delay never sleeps")
 
 
-async def demo(handle: str) -> ScrapeResult:
+async def demo(handle: str, platform: Platform = Platform.INSTAGRAM) -> ScrapeResult:
     async def progress(fraction: float, message: str) -> None:
         pass
 
-    request = ScrapeRequest(platform=Platform.INSTAGRAM, handle=handle, attempt=1)
+    request = ScrapeRequest(platform=platform, handle=handle, attempt=1)
     return await DemoAdapter(StillClock(), 0.0).fetch(request, progress)
 
 
-async def test_demo_bought_followers_show_a_spike_and_authentic_growth_none() -> None:
-    bought = growth(await demo("demo.bought"), [], NOW)
-    authentic = growth(await demo("demo.authentic"), [], NOW)
+@pytest.mark.parametrize("platform", list(Platform))
+async def test_demo_bought_followers_show_a_spike_and_steady_growth_none(
+    platform: Platform,
+) -> None:
+    bought = growth(await demo("demo.bought", platform), [], NOW)
     assert bought.spikes.value is not None
     assert bought.spikes.value >= 1
     assert all(e.kind == "day" for e in bought.spikes.evidence)
-    assert max(s.gain for s in bought.spike_days) > 5_000
-    assert authentic.spikes.value == 0
+    # The demo buys 20-40 % of the audience over one or two days.
+    assert max(s.share for s in bought.spike_days) > 0.1
+    assert bought.spike_share.value is not None
+    assert bought.spike_share.value > 10
+    for handle in ("demo.authentic", "demo.rising", "demo.brand"):
+        steady = growth(await demo(handle, platform), [], NOW)
+        assert steady.spikes.value == 0, handle
+        assert steady.drops.value == 0, handle

@@ -216,6 +216,8 @@ def cadence_chart(report: ReportResponse, ids: ChartIds) -> Markup:
 
 
 def followers_chart(report: ReportResponse, ids: ChartIds) -> Markup:
+    """The follower count over time (a total line, as follower-audit tools draw it), spike days
+    marked with diamonds."""
     history = report.follower_history
     if len(history) < MIN_DAYS:
         return not_enough(
@@ -223,23 +225,24 @@ def followers_chart(report: ReportResponse, ids: ChartIds) -> Markup:
         )
     points = []
     spikes = []
-    previous = None
+    previous: tuple[date, int] | None = None
     for point in history:
         day = date.fromisoformat(point.day)
         tooltip = f"{date_label(day)}: {point.followers:,} followers"
         if point.spike:
-            gain = (
-                ""
-                if previous is None
-                else f", {point.followers - previous:+,} since the day before"
-            )
+            gain = ""
+            if previous is not None:
+                since = (
+                    "the day before" if (day - previous[0]).days == 1 else date_label(previous[0])
+                )
+                gain = f", {point.followers - previous[1]:+,} since {since}"
             spikes.append(f"{date_label(day)} ({point.followers:,} followers{gain})")
             tooltip += gain
         points.append(DayValue(day_number(day), point.followers, point.spike, tooltip))
-        previous = point.followers
+        previous = (day, point.followers)
     first, last = history[0], history[-1]
     desc = (
-        f"Followers per day from {date_label(date.fromisoformat(first.day))} "
+        f"Follower count from {date_label(date.fromisoformat(first.day))} "
         f"({first.followers:,}) to {date_label(date.fromisoformat(last.day))} "
         f"({last.followers:,}). "
     )
@@ -250,7 +253,7 @@ def followers_chart(report: ReportResponse, ids: ChartIds) -> Markup:
     return line_chart(
         kind="followers",
         ids=ids,
-        title=f"Followers of {_who(report)} per day",
+        title=f"Followers of {_who(report)} over time",
         desc=desc,
         points=points,
         marked_label="Follower spike",

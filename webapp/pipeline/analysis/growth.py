@@ -1,17 +1,25 @@
-"""Follower growth: the daily series, its gains, spikes that look bought, and where it heads.
+"""Follower growth: the daily series, its gains, days that look bought (spikes) or purged (drops),
+and where it heads.
 
 The series merges the app's stored snapshots, the daily history a source may provide and the
 current scrape, one value per day (the latest observation of a day wins). Days without an
 observation are filled by spreading the change across the gap evenly, so every gain is per day.
+
+Spikes and drops are judged on the day's growth rate (the gain as a share of the followers the
+day before), so the same rule fits a 4,000-follower account and a 50-million one: a day stands
+out when it is far from the account's own usual rate (a robust z-score) and large for the
+audience, or when it is a jump no organic day reaches whatever the account's history.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
-from statistics import median
+from statistics import fmean, median
+from typing import Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
@@ -23,27 +31,58 @@ from webapp.pipeline.scraping.result import ScrapeResult
 # standard deviation for normal data.
 Z_SCALE = 0.6745
 Z_LIMIT = 3.5
+# When more than half the values are equal MAD is 0; the documented fallback divides by
+# 1.253314 x the mean absolute deviation instead, which approximates the standard deviation
+# (IBM Cognos Analytics 11.1 documentation, "Modified z score", looked up 2026). When that is 0
+# too, every value is the same and nothing is an outlier by z.
+MEAN_AD_SCALE = 1.253314
 MIN_Z_GAINS = 7  # a median and MAD of fewer days say little about what is usual
-# Rule of thumb of follower-audit tools (Social Blade-style histories): an account that gains
-# more than 5,000 followers in one day without a viral post is worth a look.
-DAILY_LIMIT = 5_000
+# Assumption: a day that is unusual for the account but adds less than 1 % of its audience is a
+# good post, not a purchase worth flagging: organic accounts grow roughly 0.05-1 % a day, so an
+# account with very even days would otherwise be flagged for +1.5 % (e.g. a 50-million account
+# that usually gains 20,000 and once gains 30,000, +0.06 %).
+MIN_Z_SHARE = 0.01
+# Assumption: a one-day gain above 10 % of the followers the day before is flagged even without
+# a history to compare with (fewer than MIN_Z_GAINS days, or every day the same). Organic daily
+# growth is a fraction of a percent to about 1 % for fast risers, so 10 % in a day is 10 times
+# a fast riser's day; bought batches are sold by the thousand, a large share of a small account.
+JUMP_SHARE = 0.10
+# A loss of 5 % of the audience in one day is the size of a platform purge of fake accounts: in
+# Instagram's December 2014 purge the 100 most-followed accounts lost about 7 % on average
+# (Beyonce 3.7 %, Justin Bieber 14.9 %; Search Factory, 22 Dec 2014, from Zach Allia's
+# figures; looked up 2026). Assumption: ordinary unfollows never come near 5 % in a day.
+DROP_SHARE = 0.05
+# Assumption: a change of fewer than 100 followers in a day is noise on a tiny account, not a
+# purchase or a purge worth a marketer's look (bought followers are sold in batches of hundreds
+# to thousands).
+MIN_DAY_CHANGE = 100
 PROJECTION_DAYS = 30
 MIN_PROJECTION_GAINS = 7
 MAX_EVIDENCE = 10
+MAX_LISTED = 3  # days named in an explanation
 
 
 class DailyGain(BaseModel):
     day: date = Field(description="The day the gain ends on")
     gain: float = Field(description="Followers gained that day (negative: lost)")
+    before: float = Field(description="Followers the day before (interpolated in a gap)")
     interpolated: bool = Field(description="True when the day fell in a gap between counts")
+
+    @property
+    def share(self) -> float:
+        """The gain as a share of the followers the day before (an empty account counts as 1)."""
+        return self.gain / max(self.before, 1.0)
 
 
 _DAILY_GAINS = TypeAdapter(list[DailyGain])
 
 
-class Spike(BaseModel):
+class UnusualDay(BaseModel):
+    """A spike (a suspicious gain) or a drop (a big loss)."""
+
     day: date
     gain: float
+    share: float = Field(description="The gain as a share of the followers the day before")
     robust_z: float | None = Field(description="None when the z-score could not be computed")
     reasons: list[str]
 
@@ -52,12 +91,34 @@ class GrowthReport(BaseModel):
     series: list[tuple[date, int]] = Field(description="Observed followers per day, oldest first")
     daily_gains: list[DailyGain]
     spikes: Metric
-    spike_days: list[Spike]
+    spike_share: Metric
+    drops: Metric
+    spike_days: list[UnusualDay]
+    drop_days: list[UnusualDay]
     growth_30d_percent: Metric
     growth_30d_absolute: Metric
     growth_90d_percent: Metric
     growth_90d_absolute: Metric
     projection_30d: Metric
+
+
+def _plural(n: int, noun: str) -> str:
+    """ "1 spike day", "3 spike days", "no spike days"."""
+    if n == 0:
+        return f"no {noun}s"
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:+.1f} %"
+
+
+def _share(share: float) -> str:
+    return f"{share * 100:g} %"
 
 
 def follower_series(
@@ -95,89 +156,248 @@ def daily_gains(series: Sequence[tuple[date, int]]) -> list[DailyGain]:
         gap = (day_b - day_a).days
         per_day = (count_b - count_a) / gap
         if gap == 1:  # the common case: counts on consecutive days
-            gains.append({"day": day_b, "gain": per_day, "interpolated": False})
+            gains.append({"day": day_b, "gain": per_day, "before": count_a, "interpolated": False})
             continue
         for offset in range(1, gap + 1):
-            day = day_a + timedelta(days=offset)
-            gains.append({"day": day, "gain": per_day, "interpolated": gap > 1})
+            gains.append(
+                {
+                    "day": day_a + timedelta(days=offset),
+                    "gain": per_day,
+                    "before": count_a + per_day * (offset - 1),
+                    "interpolated": True,
+                }
+            )
     # One validation for the whole series: a model per day, built a few times faster than
     # one DailyGain(...) call each.
     return _DAILY_GAINS.validate_python(gains)
 
 
 def robust_z_scores(values: Sequence[float]) -> list[float] | None:
-    """Modified z-scores (Iglewicz and Hoaglin, 1993); None when MAD is 0 (no usual spread)."""
+    """Modified z-scores (Iglewicz and Hoaglin, 1993), with 1.253314 x the mean absolute
+    deviation as the spread when MAD is 0; None when every value is the same."""
     centre = median(values)
-    mad = median(abs(v - centre) for v in values)
-    if mad == 0:
+    deviations = [abs(v - centre) for v in values]
+    mad = median(deviations)
+    if mad > 0:
+        return [Z_SCALE * (v - centre) / mad for v in values]
+    spread = MEAN_AD_SCALE * fmean(deviations)
+    if spread == 0:
         return None
-    return [Z_SCALE * (v - centre) / mad for v in values]
+    return [(v - centre) / spread for v in values]
 
 
-def find_spikes(gains: Sequence[DailyGain]) -> tuple[list[Spike], str]:
-    """Spike days by either test, and a note on whether the z-test could run."""
-    values = [g.gain for g in gains]
-    scores: list[float] | None = None
-    if len(values) < MIN_Z_GAINS:
-        note = f"robust z-test skipped: it needs at least {MIN_Z_GAINS} daily gains"
-    else:
-        scores = robust_z_scores(values)
-        note = (
-            "robust z-test skipped: gains hardly vary (MAD = 0)"
-            if scores is None
-            else f"robust z-test over {len(values)} daily gains"
+@dataclass(frozen=True, slots=True)
+class UnusualDays:
+    spikes: list[UnusualDay]
+    drops: list[UnusualDay]
+    note: str  # whether and how the z-test ran
+
+
+def _z_test(shares: Sequence[float]) -> tuple[list[float] | None, str]:
+    if len(shares) < MIN_Z_GAINS:
+        return None, (
+            f"robust z-test skipped: it needs at least {MIN_Z_GAINS} daily gains, "
+            "so only the one-day jump and loss limits apply"
         )
-    spikes: list[Spike] = []
+    scores = robust_z_scores(shares)
+    if scores is None:
+        return None, (
+            f"robust z-test over {len(shares)} daily gains found no outlier: "
+            "the growth rate was the same every day"
+        )
+    centre = median(shares)
+    if median(abs(s - centre) for s in shares) == 0:
+        return scores, (
+            f"robust z-test over {len(shares)} daily gains, with {MEAN_AD_SCALE} x the mean "
+            "absolute deviation as the spread: most days had the same growth rate (MAD = 0)"
+        )
+    return scores, f"robust z-test over {len(shares)} daily gains"
+
+
+def unusual_days(gains: Sequence[DailyGain]) -> UnusualDays:
+    """Spike days (suspicious gains) and drop days (big losses), each by either of two tests:
+    a one-sided robust z-score of the day's growth rate with a minimum size, or a one-day change
+    beyond a fixed share of the audience (which needs no history)."""
+    shares = [g.share for g in gains]
+    scores, note = _z_test(shares)
+    spikes: list[UnusualDay] = []
+    drops: list[UnusualDay] = []
     for index, gain in enumerate(gains):
+        if abs(gain.gain) < MIN_DAY_CHANGE:
+            continue
         z = None if scores is None else scores[index]
+        share = shares[index]
         reasons: list[str] = []
-        if z is not None and abs(z) > Z_LIMIT:
-            reasons.append(f"robust z-score {z:.1f} beyond ±{Z_LIMIT:g}")
-        if gain.gain > DAILY_LIMIT:
-            reasons.append(f"more than {DAILY_LIMIT:,} new followers in a day")
-        if reasons:
-            if gain.interpolated:
-                reasons.append("spread over a gap between counts")
-            spikes.append(
-                Spike(
-                    day=gain.day,
-                    gain=gain.gain,
-                    robust_z=None if z is None else round(z, 2),
-                    reasons=reasons,
-                )
+        if gain.gain > 0:
+            # The plainer reason first: evidence shows only the first one.
+            if share > JUMP_SHARE:
+                reasons.append(f"{_percent(share)} in a day, over {_share(JUMP_SHARE)}")
+            if z is not None and z > Z_LIMIT and share >= MIN_Z_SHARE:
+                reasons.append(f"robust z-score {z:+.1f}, above {Z_LIMIT:g}")
+            found = spikes
+        else:
+            if -share > DROP_SHARE:
+                reasons.append(f"{_percent(share)} in a day, a loss over {_share(DROP_SHARE)}")
+            if z is not None and z < -Z_LIMIT and -share >= MIN_Z_SHARE:
+                reasons.append(f"robust z-score {z:+.1f}, below -{Z_LIMIT:g}")
+            found = drops
+        if not reasons:
+            continue
+        if gain.interpolated:
+            reasons.append("spread over a gap between counts")
+        found.append(
+            UnusualDay(
+                day=gain.day,
+                gain=gain.gain,
+                share=share,
+                robust_z=None if z is None else round(z, 2),
+                reasons=reasons,
             )
-    return spikes, note
+        )
+    return UnusualDays(spikes=spikes, drops=drops, note=note)
 
 
-def _spike_metric(gains: Sequence[DailyGain], spikes: Sequence[Spike], note: str) -> Metric:
+def _listed(days: Sequence[UnusualDay]) -> str:
+    named = ", ".join(
+        f"{d.day.isoformat()} ({d.gain:+,.0f}, {_percent(d.share)})" for d in days[:MAX_LISTED]
+    )
+    more = len(days) - MAX_LISTED
+    return f"{named} and {more:,} more" if more > 0 else named
+
+
+def _evidence(days: Sequence[UnusualDay]) -> list[Evidence]:
+    return [
+        Evidence(
+            kind="day",
+            ref=d.day.isoformat(),
+            note=f"{d.gain:+,.0f} ({_percent(d.share)}): {d.reasons[0]}",
+        )
+        for d in days[:MAX_EVIDENCE]
+    ]
+
+
+def _no_gains(label: str, unit: Literal["count", "percent"], formula: str) -> Metric:
+    return Metric(
+        label=label,
+        value=None,
+        unit=unit,
+        explanation="Not enough data (n=0): daily gains need follower counts on two days.",
+        formula=formula,
+        sample_size=0,
+    )
+
+
+def _spike_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
     label = "Follower spikes"
     formula = (
-        f"days with |{Z_SCALE} (gain - median) / MAD| > {Z_LIMIT:g} (Iglewicz and Hoaglin, 1993) "
-        f"or a gain above {DAILY_LIMIT:,} followers"
+        f"gain days of at least {MIN_DAY_CHANGE} followers where the growth rate (gain / "
+        f"followers the day before) has a robust z-score above {Z_LIMIT:g} (Iglewicz and "
+        f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
+        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}"
     )
     n = len(gains)
     if n == 0:
-        return Metric(
-            label=label,
-            value=None,
-            unit="count",
-            explanation="Not enough data (n=0): daily gains need follower counts on two days.",
-            formula=formula,
-            sample_size=0,
-        )
-    listed = ", ".join(f"{s.day.isoformat()} ({s.gain:+,.0f})" for s in spikes[:3])
-    found = f"{len(spikes)} spike day(s): {listed}" if spikes else "no spike day"
+        return _no_gains(label, "count", formula)
+    spikes = found.spikes
+    listed = f": {_listed(spikes)}" if spikes else ""
     return Metric(
         label=label,
         value=float(len(spikes)),
         unit="count",
-        explanation=f"{found} across {n} days of gains ({note}).",
+        explanation=(
+            f"{_sentence(_plural(len(spikes), 'spike day'))} in {_plural(n, 'day')} of gains"
+            f"{listed}. {_sentence(found.note)}."
+        ),
         formula=formula,
         sample_size=n,
-        evidence=[
-            Evidence(kind="day", ref=s.day.isoformat(), note=f"{s.gain:+,.0f}: {s.reasons[0]}")
-            for s in spikes[:MAX_EVIDENCE]
-        ],
+        evidence=_evidence(spikes),
+    )
+
+
+def _spike_share_metric(
+    series: Sequence[tuple[date, int]], gains: Sequence[DailyGain], found: UnusualDays
+) -> Metric:
+    label = "Followers gained in spikes"
+    formula = "sum of the gains on spike days / followers today * 100"
+    n = len(gains)
+    if n == 0:
+        return _no_gains(label, "percent", formula)
+    last = series[-1][1]
+    spikes = found.spikes
+    if last <= 0:
+        return Metric(
+            label=label,
+            value=None,
+            unit="percent",
+            explanation=f"Not enough data (n={n}): the account has no followers today.",
+            formula=formula,
+            sample_size=n,
+        )
+    gained = sum(s.gain for s in spikes)
+    # The explanation prints the rounded value, so the headline and the sentence agree.
+    value = round(gained / last * 100, 2)
+    if spikes:
+        explanation = (
+            f"{value:.2f} % of today's {last:,} followers arrived on "
+            f"{_plural(len(spikes), 'spike day')} ({gained:+,.0f} in all)."
+        )
+    else:
+        explanation = (
+            f"{value:.2f} % of today's {last:,} followers arrived in spikes: no spike days "
+            f"in {_plural(n, 'day')} of gains."
+        )
+    return Metric(
+        label=label,
+        value=value,
+        unit="percent",
+        explanation=explanation,
+        formula=formula,
+        sample_size=n,
+        evidence=_evidence(spikes),
+    )
+
+
+def _drop_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
+    label = "Follower drops"
+    formula = (
+        f"loss days of at least {MIN_DAY_CHANGE} followers where the growth rate has a robust "
+        f"z-score below -{Z_LIMIT:g} and is a loss of at least {_share(MIN_Z_SHARE)}, or a loss "
+        f"over {_share(DROP_SHARE)} of the followers the day before"
+    )
+    n = len(gains)
+    if n == 0:
+        return _no_gains(label, "count", formula)
+    drops = found.drops
+    first_spike = min((s.day for s in found.spikes), default=None)
+    after_spike = [d for d in drops if first_spike is not None and d.day > first_spike]
+    if not drops:
+        why = (
+            "Platforms remove fake accounts in purges, so a big loss, above all one after a "
+            "spike, would suggest bought followers."
+        )
+    elif after_spike:
+        why = (
+            f"{_sentence(_plural(len(after_spike), 'drop day'))} came after the spike of "
+            f"{first_spike}: platforms remove fake accounts in purges, so this backs the "
+            "suspicion that the spike was bought."
+        )
+    else:
+        why = (
+            "Platforms remove fake accounts in purges, so a big loss suggests fake followers "
+            "were removed; it is not a spike."
+        )
+    listed = f": {_listed(drops)}" if drops else ""
+    return Metric(
+        label=label,
+        value=float(len(drops)),
+        unit="count",
+        explanation=(
+            f"{_sentence(_plural(len(drops), 'drop day'))} in {_plural(n, 'day')} of gains"
+            f"{listed}. {why}"
+        ),
+        formula=formula,
+        sample_size=n,
+        evidence=_evidence(drops),
     )
 
 
@@ -273,18 +493,20 @@ def _growth(series: Sequence[tuple[date, int]], days: int) -> tuple[Metric, Metr
 
 
 def _projection(
-    series: Sequence[tuple[date, int]], gains: Sequence[DailyGain], spikes: Sequence[Spike]
+    series: Sequence[tuple[date, int]], gains: Sequence[DailyGain], found: UnusualDays
 ) -> Metric:
     label = f"Followers in {PROJECTION_DAYS} days (projection)"
     formula = (
         f"followers today + {PROJECTION_DAYS} * median(daily gain over the last "
-        f"{PROJECTION_DAYS} days, spike days excluded)"
+        f"{PROJECTION_DAYS} days, spike and drop days excluded)"
     )
     last_day, last = series[-1]
-    spike_days = {s.day for s in spikes}
     since = last_day - timedelta(days=PROJECTION_DAYS)
     recent = [g for g in gains if g.day > since]
-    window = [g for g in recent if g.day not in spike_days]
+    recent_days = {g.day for g in recent}
+    spike_days = {s.day for s in found.spikes} & recent_days
+    drop_days = {d.day for d in found.drops} & recent_days
+    window = [g for g in recent if g.day not in spike_days and g.day not in drop_days]
     n = len(window)
     if n < MIN_PROJECTION_GAINS:
         return Metric(
@@ -293,23 +515,28 @@ def _projection(
             unit="count",
             explanation=(
                 f"Not enough data (n={n}): the projection needs at least {MIN_PROJECTION_GAINS} "
-                f"days of gains (without spikes) in the last {PROJECTION_DAYS} days."
+                f"days of gains (without spikes or drops) in the last {PROJECTION_DAYS} days."
             ),
             formula=formula,
             sample_size=n,
         )
     per_day = median(g.gain for g in window)
-    value = last + PROJECTION_DAYS * per_day
+    value = round(last + PROJECTION_DAYS * per_day)
     target = last_day + timedelta(days=PROJECTION_DAYS)
-    excluded = len(spike_days & {g.day for g in recent})
+    left_out = [
+        _plural(len(days), kind)
+        for days, kind in ((spike_days, "spike day"), (drop_days, "drop day"))
+        if days
+    ]
+    excluded = f" ({' and '.join(left_out)} left out)" if left_out else ""
     return Metric(
         label=label,
-        value=round(value),
+        value=value,
         unit="count",
         explanation=(
-            f"About {value:,.0f} followers on {target.isoformat()}: "
+            f"About {value:,} followers on {target.isoformat()}: "
             f"{last:,} today plus {PROJECTION_DAYS} x the median daily gain of {per_day:+,.1f} "
-            f"over the last {n} days ({excluded} spike day(s) left out)."
+            f"over the last {_plural(n, 'day')}{excluded}."
         ),
         formula=formula,
         sample_size=n,
@@ -319,17 +546,20 @@ def _projection(
 def growth(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> GrowthReport:
     series = follower_series(result, history, now)
     gains = daily_gains(series)
-    spikes, note = find_spikes(gains)
+    found = unusual_days(gains)
     growth_30 = _growth(series, 30)
     growth_90 = _growth(series, 90)
     return GrowthReport(
         series=series,
         daily_gains=gains,
-        spikes=_spike_metric(gains, spikes, note),
-        spike_days=spikes,
+        spikes=_spike_metric(gains, found),
+        spike_share=_spike_share_metric(series, gains, found),
+        drops=_drop_metric(gains, found),
+        spike_days=found.spikes,
+        drop_days=found.drops,
         growth_30d_percent=growth_30[0],
         growth_30d_absolute=growth_30[1],
         growth_90d_percent=growth_90[0],
         growth_90d_absolute=growth_90[1],
-        projection_30d=_projection(series, gains, spikes),
+        projection_30d=_projection(series, gains, found),
     )
