@@ -393,3 +393,18 @@ def test_fake_share_needs_ten_followers() -> None:
     assert share.explanation == (
         "Not enough data (n=9): 9 sampled followers; at least 10 are needed."
     )
+
+
+def test_a_tiny_benford_p_value_never_prints_as_zero() -> None:
+    # 100 followers who all have 5 followers: the first digits could not depart further.
+    batch = [
+        REAL.model_copy(
+            update={"username": f"p{chr(97 + i // 26)}{chr(97 + i % 26)}", "followers": 5}
+        )
+        for i in range(100)
+    ]
+    p = audience(scrape(batch)).benford_p_value
+    assert p.value is not None
+    assert 0.0 < p.value < 0.0001
+    assert p.explanation.startswith("p < 0.0001 over 100 follower counts")
+    assert "0.0000" not in p.explanation
