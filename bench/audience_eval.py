@@ -1,23 +1,34 @@
-"""Evaluate the fake-account classifier and Benford's test on the InstaFake fake/real files.
+"""Evaluate the fake-account classifier across two labelled data sets, and Benford's test.
 
-    .venv/bin/python bench/audience_eval.py [path/to/instafake/dir]
+    .venv/bin/python bench/audience_eval.py [INSTAFAKE_DIR [SRF_DIR]]
 
-The directory comes from the argument, else $INSTAFAKE_DIR, else ../shared/data/instafake/. The
-data (CC BY-NC 4.0) is only read, never copied. Prints:
+Directories come from the arguments, else $INSTAFAKE_DIR / $SRF_DIR, else
+../shared/data/instafake/ and ../shared/data/srf/. The data is only read, never copied:
+InstaFake (Akyon & Kalfaoglu 2019, CC BY-NC 4.0) and "2017-10-instagram-influencers by SRF Data"
+(CC BY-SA 4.0). Prints:
 
-* the shipped classifier (webapp.pipeline.analysis.fake_account) on all 1,194 accounts: these are
-  in-sample figures, since its weights were fitted on the same rows;
-* stratified 5-fold cross-validation, repeated 10 times with fixed seeds, of the same method
-  (balanced-weight logistic regression, L2 = 1.0, Newton's method; written here in pure Python)
-  on the same features: the honest estimate;
-* the weights that method gives on all rows, to check them against the module's constants;
-* Benford's first-digit test of the real accounts' follower counts.
+* leave one data set out, both ways: the method of webapp.pipeline.analysis.fake_account
+  (logistic regression, L2 = 1.0, Newton's method, written here in pure Python) fitted on one
+  set and tested on the other at the module's THRESHOLD: balanced accuracy, precision, recall,
+  AUC. Nothing is chosen on the held-out set: the neutral values, weights and the classifier's
+  error rates used to correct the fake share all come from the training set (its rates by
+  5-fold stratified cross-validation);
+* the share error, both ways: random samples of 200 accounts drawn with replacement from the
+  held-out set at fake rates 0, 10, ..., 60 %, the fake share estimated as the audience report
+  does (adjusted classify-and-count, webapp.pipeline.analysis.prevalence), and the mean absolute
+  error in points, with how often the 95 % interval holds the true rate;
+* the shipped model: the pooled refit against the module's constants, its pooled
+  cross-validated rates (the module's TRUE_POSITIVE_RATE / FALSE_POSITIVE_RATE), and its
+  in-sample figures on each set;
+* Benford's first-digit test of InstaFake's real accounts' follower counts.
 
-Fake is the positive class. Balanced accuracy = (recall on fakes + recall on reals) / 2.
+Fake is the positive class. Balanced accuracy = (recall on fakes + recall on reals) / 2. A
+data set whose directory is absent is named and skipped; what needs both is skipped too.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -30,28 +41,35 @@ from statistics import fmean
 
 from webapp.pipeline.analysis.benford import benford_test
 from webapp.pipeline.analysis.fake_account import (
+    FALSE_POSITIVE_RATE,
     FITTED,
     INTERCEPT,
     THRESHOLD,
+    TRUE_POSITIVE_RATE,
     fake_probability,
 )
+from webapp.pipeline.analysis.prevalence import adjusted_count_estimate
 from webapp.pipeline.scraping.result import AccountStub
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/data/instafake"
-FILES = {"fakeAccountData.json": True, "realAccountData.json": False}
+DATA = Path(__file__).resolve().parents[1].parent / "shared/data"
+INSTAFAKE_FILES = {"fakeAccountData.json": True, "realAccountData.json": False}
+SRF_FILE = "labelled_followers.csv"
 FOLDS = 5
-REPEATS = 10
 L2 = 1.0
+SAMPLE = 200  # accounts per simulated follower sample
+RATES = tuple(r / 100 for r in range(0, 61, 10))
+DRAWS = 200  # samples per rate
 
 
 @dataclass(frozen=True, slots=True)
 class Labelled:
     stub: AccountStub
     fake: bool
+    source: str
 
 
 def to_stub(row: dict[str, int]) -> AccountStub:
-    """An AccountStub with the row's figures; only lengths and digit counts matter for names."""
+    """An InstaFake row as an AccountStub; only lengths and digit counts matter for names."""
     length, digits = row["usernameLength"], row["usernameDigitCount"]
     return AccountStub(
         username="u" * (length - digits) + "7" * digits,
@@ -64,23 +82,71 @@ def to_stub(row: dict[str, int]) -> AccountStub:
     )
 
 
-def load(directory: Path) -> list[Labelled] | None:
+def srf_stub(row: dict[str, str]) -> AccountStub:
+    """An SRF row as an AccountStub: real usernames, no biography (left empty)."""
+    return AccountStub(
+        username=row["Username"],
+        followers=int(row["Number.of.followers"]),
+        following=int(row["Number.of.people.they.follow"]),
+        posts=int(row["Number.of.posts"]),
+        has_profile_pic=row["has_profile_picture"] == "TRUE",
+        private=row["Private.account"] == "TRUE",
+    )
+
+
+def load_instafake(directory: Path) -> list[Labelled] | None:
     rows: list[Labelled] = []
-    for name, fake in FILES.items():
+    for name, fake in INSTAFAKE_FILES.items():
         path = directory / name
         if not path.is_file():
             return None
-        rows += [Labelled(to_stub(row), fake) for row in json.loads(path.read_text())]
+        rows += [Labelled(to_stub(r), fake, "InstaFake") for r in json.loads(path.read_text())]
     return rows
 
 
-def centred(stub: AccountStub) -> list[float]:
-    # InstaFake shows every fitted feature, so no value is None here.
-    return [(f.value(stub) or 0.0) - f.neutral for f in FITTED]
+def load_srf(directory: Path) -> list[Labelled] | None:
+    path = directory / SRF_FILE
+    if not path.is_file():
+        return None
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [Labelled(srf_stub(r), r["rating"] == "TRUE", "SRF") for r in csv.DictReader(handle)]
+
+
+def raw(stub: AccountStub) -> list[float | None]:
+    return [f.value(stub) for f in FITTED]
+
+
+def neutrals(rows: Sequence[Labelled]) -> list[float]:
+    """Per feature: halfway between the class means, averaged over the data sets in rows."""
+    out = []
+    for i in range(len(FITTED)):
+        mids = []
+        for source in sorted({r.source for r in rows}):
+            means = []
+            for cls in (True, False):
+                values = [v for r in rows if r.source == source and r.fake is cls
+                          if (v := raw(r.stub)[i]) is not None]  # fmt: skip
+                means.append(fmean(values))
+            mids.append(fmean(means))
+        out.append(fmean(mids))
+    return out
+
+
+def centred(stub: AccountStub, neutral: Sequence[float]) -> list[float]:
+    # None (not shown) sits at the neutral value, as in fake_account.contributions.
+    return [0.0 if v is None else v - n for v, n in zip(raw(stub), neutral, strict=True)]
+
+
+def cell_weights(rows: Sequence[Labelled]) -> list[float]:
+    """Each (data set, class) cell weighs the same in total; the weights average 1."""
+    counts: dict[tuple[str, bool], int] = {}
+    for r in rows:
+        counts[r.source, r.fake] = counts.get((r.source, r.fake), 0) + 1
+    return [len(rows) / (len(counts) * counts[r.source, r.fake]) for r in rows]
 
 
 def solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gauss-Jordan elimination with partial pivoting (the 8x8 Newton system)."""
+    """Gauss-Jordan elimination with partial pivoting (the small Newton system)."""
     size = len(vector)
     rows = [[*row, v] for row, v in zip(matrix, vector, strict=True)]
     for col in range(size):
@@ -97,19 +163,16 @@ def sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
 
-def fit(xs: Sequence[list[float]], ys: Sequence[bool]) -> list[float]:
-    """[intercept, *weights] of a balanced-weight, L2-penalised logistic regression."""
-    positives = sum(ys)
-    class_weight = {True: len(ys) / (2 * positives), False: len(ys) / (2 * (len(ys) - positives))}
+def fit(xs: Sequence[list[float]], ys: Sequence[bool], ws: Sequence[float]) -> list[float]:
+    """[intercept, *weights] of a row-weighted, L2-penalised logistic regression."""
     design = [[1.0, *x] for x in xs]
     size = len(design[0])
     beta = [0.0] * size
     for _ in range(100):
         gradient = [0.0] * size
         hessian = [[0.0] * size for _ in range(size)]
-        for z, y in zip(design, ys, strict=True):
+        for z, y, w in zip(design, ys, ws, strict=True):
             p = sigmoid(sum(b * v for b, v in zip(beta, z, strict=True)))
-            w = class_weight[y]
             for i in range(size):
                 gradient[i] += w * (p - y) * z[i]
                 for j in range(size):
@@ -125,111 +188,217 @@ def fit(xs: Sequence[list[float]], ys: Sequence[bool]) -> list[float]:
 
 
 @dataclass(frozen=True, slots=True)
+class Model:
+    beta: list[float]
+    neutral: list[float]
+
+    def probability(self, stub: AccountStub) -> float:
+        x = centred(stub, self.neutral)
+        return sigmoid(self.beta[0] + sum(b * v for b, v in zip(self.beta[1:], x, strict=True)))
+
+
+def train(rows: Sequence[Labelled]) -> Model:
+    neutral = neutrals(rows)
+    xs = [centred(r.stub, neutral) for r in rows]
+    return Model(fit(xs, [r.fake for r in rows], cell_weights(rows)), neutral)
+
+
+@dataclass(frozen=True, slots=True)
 class Scores:
     balanced_accuracy: float
     precision: float
     recall: float
+    false_positive_rate: float
+    auc: float
 
     def line(self) -> str:
         return (
             f"balanced accuracy {self.balanced_accuracy:.3f}  precision {self.precision:.3f}  "
-            f"recall {self.recall:.3f}"
+            f"recall {self.recall:.3f}  FPR {self.false_positive_rate:.3f}  AUC {self.auc:.3f}"
         )
 
 
-def score(predicted: Sequence[bool], actual: Sequence[bool]) -> Scores:
+def auc(probabilities: Sequence[float], actual: Sequence[bool]) -> float:
+    """Mann-Whitney: the chance a random fake scores above a random real account (ties half)."""
+    ranked = sorted(zip(probabilities, actual, strict=True))
+    rank_sum, i = 0.0, 0
+    while i < len(ranked):
+        j = i
+        while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j + 1) / 2  # average 1-based rank of the tie group
+        rank_sum += mid * sum(1 for _, fake in ranked[i:j] if fake)
+        i = j
+    positives = sum(actual)
+    negatives = len(actual) - positives
+    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def score(probabilities: Sequence[float], actual: Sequence[bool]) -> Scores:
+    predicted = [p >= THRESHOLD for p in probabilities]
     pairs = list(zip(predicted, actual, strict=True))
     tp = sum(p and a for p, a in pairs)
     fp = sum(p and not a for p, a in pairs)
     fn = sum(a and not p for p, a in pairs)
     tn = sum(not p and not a for p, a in pairs)
-    recall = tp / (tp + fn)
+    recall, fpr = tp / (tp + fn), fp / (fp + tn)
     return Scores(
-        balanced_accuracy=(recall + tn / (tn + fp)) / 2,
+        balanced_accuracy=(recall + 1 - fpr) / 2,
         precision=tp / (tp + fp) if tp + fp else 0.0,
         recall=recall,
+        false_positive_rate=fpr,
+        auc=auc(probabilities, actual),
     )
 
 
-def stratified_folds(labels: Sequence[bool], seed: int) -> list[int]:
-    """Fold number per row; each class is shuffled and dealt round the folds separately."""
+def cross_validated_rates(rows: Sequence[Labelled], seed: int = 0) -> tuple[float, float]:
+    """(TPR, FPR) at THRESHOLD by stratified 5-fold CV, strata = (data set, class)."""
     rng = random.Random(seed)
-    fold = [0] * len(labels)
-    for cls in (True, False):
-        members = [i for i, label in enumerate(labels) if label is cls]
+    fold = [0] * len(rows)
+    for cell in sorted({(r.source, r.fake) for r in rows}):
+        members = [i for i, r in enumerate(rows) if (r.source, r.fake) == cell]
         rng.shuffle(members)
         for position, i in enumerate(members):
             fold[i] = position % FOLDS
-    return fold
+    probabilities = [0.0] * len(rows)
+    for k in range(FOLDS):
+        model = train([r for i, r in enumerate(rows) if fold[i] != k])
+        for i, r in enumerate(rows):
+            if fold[i] == k:
+                probabilities[i] = model.probability(r.stub)
+    s = score(probabilities, [r.fake for r in rows])
+    return s.recall, s.false_positive_rate
 
 
-def cross_validate(xs: list[list[float]], ys: list[bool]) -> list[Scores]:
-    results = []
-    for seed in range(REPEATS):
-        fold = stratified_folds(ys, seed)
-        predicted = [False] * len(ys)
-        for k in range(FOLDS):
-            train = [i for i in range(len(ys)) if fold[i] != k]
-            beta = fit([xs[i] for i in train], [ys[i] for i in train])
-            for i in range(len(ys)):
-                if fold[i] == k:
-                    z = beta[0] + sum(b * v for b, v in zip(beta[1:], xs[i], strict=True))
-                    predicted[i] = sigmoid(z) >= THRESHOLD
-        results.append(score(predicted, ys))
-    return results
+@dataclass(frozen=True, slots=True)
+class ShareError:
+    mae_points: float
+    worst_rate: float  # the true rate with the largest mean error
+    worst_points: float
+    coverage: float  # share of samples whose 95 % interval holds the true rate
+
+
+def share_error(
+    flags_fake: Sequence[bool], flags_real: Sequence[bool], tpr: float, fpr: float, seed: int = 1
+) -> ShareError:
+    """Estimate the fake share of random samples of known composition; errors in points."""
+    rng = random.Random(seed)
+    errors: dict[float, list[float]] = {}
+    covered = total = 0
+    for rate in RATES:
+        for _ in range(DRAWS):
+            fakes = sum(rng.random() < rate for _ in range(SAMPLE))
+            flagged = sum(rng.choice(flags_fake) for _ in range(fakes))
+            flagged += sum(rng.choice(flags_real) for _ in range(SAMPLE - fakes))
+            share, (low, high) = adjusted_count_estimate(flagged, SAMPLE, tpr, fpr)
+            truth = fakes / SAMPLE
+            errors.setdefault(rate, []).append(abs(share - truth) * 100)
+            covered += low <= truth <= high
+            total += 1
+    worst = max(errors, key=lambda rate: fmean(errors[rate]))
+    return ShareError(
+        mae_points=fmean(e for values in errors.values() for e in values),
+        worst_rate=worst,
+        worst_points=fmean(errors[worst]),
+        coverage=covered / total,
+    )
+
+
+def leave_one_out(train_rows: list[Labelled], test_rows: list[Labelled]) -> None:
+    name = f"fit on {train_rows[0].source}, test on {test_rows[0].source}"
+    model = train(train_rows)
+    probabilities = [model.probability(r.stub) for r in test_rows]
+    actual = [r.fake for r in test_rows]
+    print(f"  {name}: {score(probabilities, actual).line()}")
+    tpr, fpr = cross_validated_rates(train_rows)
+    flags = [p >= THRESHOLD for p in probabilities]
+    error = share_error(
+        [f for f, a in zip(flags, actual, strict=True) if a],
+        [f for f, a in zip(flags, actual, strict=True) if not a],
+        tpr,
+        fpr,
+    )
+    print(
+        f"    fake share of {SAMPLE}-account samples at 0-60 % fakes (training CV TPR "
+        f"{tpr:.3f}, FPR {fpr:.3f}): MAE {error.mae_points:.1f} points (worst "
+        f"{error.worst_points:.1f} at {error.worst_rate:.0%}); 95 % interval covers "
+        f"{error.coverage:.0%}"
+    )
+
+
+def shipped(sets: dict[str, list[Labelled]]) -> None:
+    pooled = [r for rows in sets.values() for r in rows]
+    print(f"shipped model (threshold {THRESHOLD}), in-sample: weights fitted on {' + '.join(sets)}")
+    for source, rows in sets.items():
+        probabilities = [fake_probability(r.stub) for r in rows]
+        actual = [r.fake for r in rows]
+        print(f"  on {source}: {score(probabilities, actual).line()}")
+        flags = [p >= THRESHOLD for p in probabilities]
+        error = share_error(
+            [f for f, a in zip(flags, actual, strict=True) if a],
+            [f for f, a in zip(flags, actual, strict=True) if not a],
+            TRUE_POSITIVE_RATE,
+            FALSE_POSITIVE_RATE,
+        )
+        print(
+            f"    fake share MAE {error.mae_points:.1f} points (worst {error.worst_points:.1f} "
+            f"at {error.worst_rate:.0%}); 95 % interval covers {error.coverage:.0%}"
+        )
+        if len(sets) == 1:
+            print("  (the other data set is absent: this refit is not the shipped one)")
+    model = train(pooled)
+    print(f"refit on {' + '.join(sets)}: intercept {model.beta[0]:.4f} (module {INTERCEPT:.4f})")
+    for feature, weight, neutral in zip(FITTED, model.beta[1:], model.neutral, strict=True):
+        print(
+            f"  {feature.name:<22} weight {weight:8.4f} (module {feature.weight:8.4f})  "
+            f"neutral {neutral:7.4f} (module {feature.neutral:7.4f})"
+        )
+    tpr, fpr = cross_validated_rates(pooled)
+    print(
+        f"  pooled {FOLDS}-fold CV rates: TPR {tpr:.4f} (module {TRUE_POSITIVE_RATE:.4f})  "
+        f"FPR {fpr:.4f} (module {FALSE_POSITIVE_RATE:.4f})"
+    )
 
 
 def main() -> int:
-    if len(sys.argv) > 1:
-        directory = Path(sys.argv[1])
-    else:
-        directory = Path(os.environ.get("INSTAFAKE_DIR", DEFAULT))
-    rows = load(directory)
-    if rows is None:
-        print(
-            f"InstaFake files not found in {directory} (need {' and '.join(FILES)}). Get the "
-            "data set (see ../shared/data/instafake/README.md), set INSTAFAKE_DIR or pass the "
-            "directory.",
-            file=sys.stderr,
-        )
+    args = sys.argv[1:]
+    instafake_dir = Path(args[0] if args else os.environ.get("INSTAFAKE_DIR", DATA / "instafake"))
+    srf_dir = Path(args[1] if len(args) > 1 else os.environ.get("SRF_DIR", DATA / "srf"))
+    sets: dict[str, list[Labelled]] = {}
+    for name, directory, loaded in (
+        ("InstaFake", instafake_dir, load_instafake(instafake_dir)),
+        ("SRF", srf_dir, load_srf(srf_dir)),
+    ):
+        if loaded is None:
+            print(f"{name}: data not found in {directory}; skipped", file=sys.stderr)
+            continue
+        sets[name] = loaded
+        fakes = sum(r.fake for r in loaded)
+        print(f"{name}: {fakes} fake, {len(loaded) - fakes} real accounts from {directory}")
+    if not sets:
+        print("No labelled data: set INSTAFAKE_DIR / SRF_DIR or pass the directories.")
         return 1
-    ys = [row.fake for row in rows]
-    print(f"InstaFake: {sum(ys)} fake, {len(ys) - sum(ys)} real accounts from {directory}")
 
-    shipped = score([fake_probability(row.stub) >= THRESHOLD for row in rows], ys)
-    print(f"shipped model, in-sample (threshold {THRESHOLD}): {shipped.line()}")
+    if len(sets) == 2:
+        print("leave one data set out (the honest estimate):")
+        instafake, srf = sets["InstaFake"], sets["SRF"]
+        leave_one_out(instafake, srf)
+        leave_one_out(srf, instafake)
+    else:
+        print("leave one data set out: skipped, it needs both data sets", file=sys.stderr)
+    shipped(sets)
 
-    xs = [centred(row.stub) for row in rows]
-    folds = cross_validate(xs, ys)
-    bal = [s.balanced_accuracy for s in folds]
-    print(
-        f"{FOLDS}-fold stratified CV x {REPEATS}: balanced accuracy {fmean(bal):.3f} "
-        f"(min {min(bal):.3f}, max {max(bal):.3f})  precision "
-        f"{fmean(s.precision for s in folds):.3f}  recall {fmean(s.recall for s in folds):.3f}"
-    )
-
-    beta = fit(xs, ys)
-    print(f"refit on all rows: intercept {beta[0]:.4f} (module {INTERCEPT:.4f})")
-    for feature, weight in zip(FITTED, beta[1:], strict=True):
-        print(f"  {feature.name:<22} weight {weight:8.4f} (module {feature.weight:8.4f})")
-    print("neutral values (halfway between the class means):")
-    for feature in FITTED:
-        means = [
-            fmean(feature.value(row.stub) or 0.0 for row in rows if row.fake is cls)
-            for cls in (True, False)
-        ]
-        print(f"  {feature.name:<22} {fmean(means):.4f} (module {feature.neutral:.4f})")
-
-    real = [row.stub.followers or 0 for row in rows if not row.fake]
-    test = benford_test([c for c in real if c >= 1])
-    print(
-        f"Benford, real accounts' follower counts: n={test.n} chi2={test.statistic:.2f} "
-        f"(8 df) p={test.p_value:.4g}"
-    )
-    print(
-        "  first digit  observed / expected: "
-        + "  ".join(f"{d}: {test.observed[d]}/{test.expected[d]:.0f}" for d in range(1, 10))
-    )
+    if "InstaFake" in sets:
+        real = [r.stub.followers or 0 for r in sets["InstaFake"] if not r.fake]
+        test = benford_test([c for c in real if c >= 1])
+        print(
+            f"Benford, InstaFake real accounts' follower counts: n={test.n} "
+            f"chi2={test.statistic:.2f} (8 df) p={test.p_value:.4g}"
+        )
+        print(
+            "  first digit  observed / expected: "
+            + "  ".join(f"{d}: {test.observed[d]}/{test.expected[d]:.0f}" for d in range(1, 10))
+        )
     return 0
 
 

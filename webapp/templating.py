@@ -62,7 +62,7 @@ def metric_value(metric: Metric) -> str:
     if metric.unit == "usd":
         return f"${value:,.0f}"
     if metric.unit == "p_value":
-        return f"p = {value:.3f}"
+        return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"  # never "p = 0.000"
     return f"{trimmed(value)} / 100"  # score
 
 

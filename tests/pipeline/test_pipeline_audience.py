@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from statistics import fmean
 
 import pytest
@@ -10,24 +11,29 @@ import pytest
 from webapp.models import Platform
 from webapp.pipeline.analysis.audience import AudienceType, audience, audience_type
 from webapp.pipeline.analysis.fake_account import (
+    FALSE_POSITIVE_RATE,
+    TRUE_POSITIVE_RATE,
     contributions,
     fake_probability,
     is_fake,
     reasons,
 )
+from webapp.pipeline.analysis.prevalence import (
+    adjusted_count_estimate,
+    adjusted_share,
+    wilson_interval,
+)
+from webapp.pipeline.scraping.demo_people import fake_stub, genuine_stub
 from webapp.pipeline.scraping.result import AccountStub, Profile, ScrapeResult
 
-# Every fitted feature at a known value: 11-letter username, no bio, 99 followers and 99
-# following, 0 posts, a profile picture, public. Log-odds, term by term (weight * (x - neutral)):
-#   intercept                        0.4133
-#   following:followers  1.3118 * (ln(100/100) - 1.7281)  = -2.266922
-#   posts               -0.8485 * (ln(1) - 1.9034)         =  1.615035
-#   no profile picture   2.0948 * (0 - 0.2040)             = -0.427339
-#   private             -2.0338 * (0 - 0.5247)             =  1.067135
-#   bio length          -0.0046 * (ln(1) - 1.4805)         =  0.006810
-#   username length     -0.0278 * (11 - 11.2302)           =  0.006400
-#   username digits      2.6401 * (0 - 0.0872)             = -0.230217
-#   sum 0.184202 -> probability 1 / (1 + exp(-0.184202)) = 0.545921
+# Every fitted feature at a known value: 11-letter username without digits, 99 followers and 99
+# following, 0 posts, a profile picture. Log-odds, term by term (weight * (x - neutral)):
+#   intercept                         0.4620
+#   one-sided following  1.1881 * (max(0, ln(100/100)) - 1.7926)  = -2.129788
+#   posts               -0.5041 * (ln(1) - 2.3096)                 =  1.164269
+#   no profile picture   1.5238 * (0 - 0.1213)                     = -0.184837
+#   username digits      3.1122 * (0 - 0.0888)                     = -0.276363
+#   sum -0.964719 -> probability 1 / (1 + exp(0.964719)) = 0.275934
 BASE = AccountStub(
     username="abcdefghijk", followers=99, following=99, posts=0, has_profile_pic=True
 )
@@ -44,30 +50,31 @@ def effect(**change: object) -> float:
 
 
 def test_base_account_probability_by_hand() -> None:
-    assert log_odds(BASE) == pytest.approx(0.184202, abs=1e-5)
-    assert fake_probability(BASE) == pytest.approx(0.545921, abs=1e-5)
-    assert is_fake(BASE)
+    assert log_odds(BASE) == pytest.approx(-0.964719, abs=1e-5)
+    assert fake_probability(BASE) == pytest.approx(0.275934, abs=1e-5)
+    assert not is_fake(BASE)
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        # 1.3118 * ln((999 + 1) / (99 + 1)) = 1.3118 * 2.302585
-        ({"following": 999}, 3.020531),
-        # Unknown followers: the ratio term drops to 0 from -2.266922.
-        ({"followers": None}, 2.266922),
-        # -0.8485 * ln(1 + 99) = -0.8485 * 4.605170
-        ({"posts": 99}, -3.907487),
-        ({"has_profile_pic": False}, 2.0948),
-        # Unknown picture: the term drops to 0 from -0.427339.
-        ({"has_profile_pic": None}, 0.427339),
-        ({"private": True}, -2.0338),
-        # -0.0046 * ln(1 + 99)
-        ({"bio": "b" * 99}, -0.021184),
-        # -0.0278 * (21 - 11)
-        ({"username": "abcdefghijklmnopqrstu"}, -0.278),
-        # 2.6401 * 4/11 digits
-        ({"username": "abcdefg1234"}, 0.960036),
+        # 1.1881 * ln((999 + 1) / (99 + 1)) = 1.1881 * 2.302585
+        ({"following": 999}, 2.735701),
+        # Followed by more than it follows: the one-sided term stays at 0, not below.
+        ({"followers": 999}, 0.0),
+        # Unknown followers: the term drops to 0 from -2.129788.
+        ({"followers": None}, 2.129788),
+        # -0.5041 * ln(1 + 99) = -0.5041 * 4.605170
+        ({"posts": 99}, -2.321466),
+        ({"has_profile_pic": False}, 1.5238),
+        # Unknown picture: the term drops to 0 from -0.184837.
+        ({"has_profile_pic": None}, 0.184837),
+        # Left out: its direction flips between InstaFake and SRF. Bio and name length too.
+        ({"private": True}, 0.0),
+        ({"bio": "b" * 99}, 0.0),
+        ({"username": "abcdefghijklmnopqrstu"}, 0.0),
+        # 3.1122 * 4/11 digits
+        ({"username": "abcdefg1234"}, 1.131709),
         # Hand-set: a first and last name, or a link, each -0.5; one word or none, nothing.
         ({"full_name": "Anna Berg"}, -0.5),
         ({"full_name": "Anna Maria Berg"}, -0.5),
@@ -84,17 +91,44 @@ def test_each_feature_moves_the_log_odds_by_its_weight(
 def test_unknown_counts_push_neither_way() -> None:
     stub = AccountStub(username="abcdefghijk")
     parts = contributions(stub)
-    for name in ("following_followers", "posts", "no_profile_pic", "full_name", "external_url"):
+    for name in ("one_sided_following", "posts", "no_profile_pic", "full_name", "external_url"):
         assert parts[name] == 0.0
-    # What is left: intercept + private + bio + username terms of BASE = 0.4133 + 1.067135
-    # + 0.006810 + 0.006400 - 0.230217.
-    assert log_odds(stub) == pytest.approx(1.263428, abs=1e-5)
+    # What is left: intercept + the username term = 0.4620 - 0.276363.
+    assert log_odds(stub) == pytest.approx(0.185637, abs=1e-5)
+
+
+def test_an_empty_low_follower_account_that_follows_few_is_fake() -> None:
+    # The kind a model that learned "fakes mass-follow" misses: it follows only 40 accounts.
+    empty = AccountStub(
+        username="mx84736", followers=3, following=40, posts=0, has_profile_pic=False
+    )
+    assert is_fake(empty)
+    assert fake_probability(empty) > 0.95
+    # Even with a picture and a name without digits, nothing posted and no one following back
+    # is enough.
+    assert is_fake(empty.model_copy(update={"username": "mxkrtab", "has_profile_pic": True}))
+
+
+def test_a_private_person_with_a_picture_and_some_posts_is_real() -> None:
+    person = AccountStub(
+        username="lena.mueller",
+        followers=180,
+        following=250,
+        posts=12,
+        has_profile_pic=True,
+        private=True,
+    )
+    assert not is_fake(person)
+    assert fake_probability(person) < 0.2
+    # Being private counts for nothing either way.
+    public = person.model_copy(update={"private": False})
+    assert fake_probability(public) == fake_probability(person)
 
 
 def test_probability_stays_in_range_for_extreme_accounts() -> None:
     bot = AccountStub(username="x1234567890", followers=0, following=10**9, posts=0)
     star = AccountStub(username="star", followers=10**9, following=0, posts=10**6, private=True)
-    assert 0.0 <= fake_probability(star) < 1e-6
+    assert 0.0 <= fake_probability(star) < 1e-3
     assert 1 - 1e-6 < fake_probability(bot) <= 1.0
 
 
@@ -184,12 +218,16 @@ def test_shares_of_each_audience_type() -> None:
         assert metric.unit == "percent"
         assert metric.sample_size == 20
     assert report.suspicious_share.explanation == (
-        "20.0% of the 20 sampled followers (4) look fake (fake probability >= 0.5)."
+        "20.0% (95 % interval 8-42 %) of the 20 sampled followers (4) look fake "
+        "(fake probability >= 0.5)."
     )
     assert report.quality_audience_share.explanation == (
-        "60.0% of the 20 sampled followers (12) are real people or influencers; "
-        "8 are suspicious or mass followers."
+        "60.0% (95 % interval 39-78 %) of the 20 sampled followers (12) are real people or "
+        "influencers; 8 are suspicious or mass followers."
     )
+    # Wilson's interval of 4/20 and of 12/20, in percent.
+    assert report.suspicious_share.interval == pytest.approx((8.07, 41.6), abs=0.01)
+    assert report.quality_audience_share.interval == pytest.approx((38.66, 78.12), abs=0.01)
 
 
 def test_evidence_names_the_accounts() -> None:
@@ -225,9 +263,9 @@ def test_evidence_is_capped_at_ten_most_suspicious() -> None:
 def test_mean_fake_probability() -> None:
     report = audience(scrape(SAMPLE))
     expected = fmean(fake_probability(s) for s in SAMPLE) * 100
-    # The 4 bots are near 1 and the rest near 0: close to 4/20 = 20%.
+    # The 4 bots are near 1 and the rest low: a little above 4/20 = 20%.
     assert report.mean_fake_probability.value == pytest.approx(round(expected, 2))
-    assert 19.5 < expected < 21.0
+    assert 19.5 < expected < 23.0
     assert report.mean_fake_probability.unit == "percent"
     assert report.mean_fake_probability.explanation.startswith(
         f"On average a sampled follower is {expected:.1f}% likely to be fake, over 20 accounts"
@@ -272,3 +310,101 @@ def test_small_sample_is_not_enough_data() -> None:
         "Not enough data (n=9): 9 sampled followers; at least 10 are needed."
     )
     assert report.mean_fake_probability.value is None
+
+
+def test_wilson_interval_by_hand() -> None:
+    # 0 of 10: (0, z^2 / (n + z^2)) = (0, 3.841459 / 13.841459).
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.277533), abs=1e-6)
+    # 4 of 20: centre (0.2 + 0.096036) / 1.192073, half-width 0.167680.
+    assert wilson_interval(4, 20) == pytest.approx((0.080658, 0.416017), abs=1e-6)
+    assert wilson_interval(10, 10)[1] == 1.0
+    with pytest.raises(ValueError, match="at least one observation"):
+        wilson_interval(0, 0)
+
+
+def test_adjusted_share_inverts_the_classifier_error_rates() -> None:
+    # A classifier with TPR 0.9 and FPR 0.1 flags 0.9 * 0.3 + 0.1 * 0.7 = 34 % of a sample
+    # with 30 % fakes: the correction gives the 30 % back.
+    assert adjusted_share(0.34, 0.9, 0.1) == pytest.approx(0.3)
+    # Below the false-positive rate or above the true-positive rate: clipped to 0 and 1.
+    assert adjusted_share(0.05, 0.9, 0.1) == 0.0
+    assert adjusted_share(0.95, 0.9, 0.1) == 1.0
+    with pytest.raises(ValueError, match="must beat chance"):
+        adjusted_share(0.5, 0.4, 0.4)
+    # 68 of 200 flagged: the same 30 %, and Wilson's bounds of 34 % mapped the same way.
+    share, (low, high) = adjusted_count_estimate(68, 200, 0.9, 0.1)
+    observed_low, observed_high = wilson_interval(68, 200)
+    assert share == pytest.approx(0.3)
+    assert low == pytest.approx((observed_low - 0.1) / 0.8)
+    assert high == pytest.approx((observed_high - 0.1) / 0.8)
+
+
+def test_fake_share_is_the_corrected_share_with_its_interval() -> None:
+    report = audience(scrape(SAMPLE))
+    assert next(iter(report.model_dump())) == "fake_share"  # first field
+    share = report.fake_share
+    # 4 of 20 flagged: (0.2 - FPR) / (TPR - FPR).
+    expected = (0.2 - FALSE_POSITIVE_RATE) / (TRUE_POSITIVE_RATE - FALSE_POSITIVE_RATE) * 100
+    assert share.value == pytest.approx(round(expected, 2))
+    assert share.unit == "percent"
+    assert share.sample_size == 20
+    assert share.interval is not None
+    low, high = share.interval
+    assert 0.0 <= low <= share.value <= high <= 100.0
+    assert share.explanation == (
+        f"{expected:.0f} % (95 % interval {low:.0f}-{high:.0f} %) of 20 sampled followers look "
+        "fake: 4 flagged, corrected for the classifier's error rates."
+    )
+    assert [e.ref for e in share.evidence] == ["usera", "userb", "userc", "userd"]
+    assert share.rating is None  # the lead's score sets it
+
+
+def test_fake_share_interval_narrows_with_the_sample() -> None:
+    small = audience(scrape(SAMPLE)).fake_share
+    large = audience(scrape([*SAMPLE] * 10)).fake_share
+    assert small.value == large.value
+    assert small.interval is not None
+    assert large.interval is not None
+    assert large.interval[0] > small.interval[0]
+    assert large.interval[1] < small.interval[1]
+    assert large.interval[0] <= large.value <= large.interval[1]
+
+
+@pytest.mark.parametrize("fake_rate", [0.0, 0.2, 0.5])
+def test_fake_share_of_a_sample_of_known_composition(fake_rate: float) -> None:
+    # 400 demo accounts (InstaFake-shaped genuine and fake stubs), every one made from its own
+    # seed, a known number of them fake.
+    fakes = round(400 * fake_rate)
+    sample = [
+        fake_stub(random.Random(i)) if i < fakes else genuine_stub(random.Random(i))
+        for i in range(400)
+    ]
+    share = audience(scrape(sample)).fake_share
+    assert share.value is not None
+    assert share.interval is not None
+    assert share.value == pytest.approx(fake_rate * 100, abs=6.0)
+    assert share.interval[0] <= fake_rate * 100 <= share.interval[1]
+
+
+def test_fake_share_needs_ten_followers() -> None:
+    share = audience(scrape(SAMPLE[:9])).fake_share
+    assert share.value is None
+    assert share.interval is None
+    assert share.explanation == (
+        "Not enough data (n=9): 9 sampled followers; at least 10 are needed."
+    )
+
+
+def test_a_tiny_benford_p_value_never_prints_as_zero() -> None:
+    # 100 followers who all have 5 followers: the first digits could not depart further.
+    batch = [
+        REAL.model_copy(
+            update={"username": f"p{chr(97 + i // 26)}{chr(97 + i % 26)}", "followers": 5}
+        )
+        for i in range(100)
+    ]
+    p = audience(scrape(batch)).benford_p_value
+    assert p.value is not None
+    assert 0.0 < p.value < 0.0001
+    assert p.explanation.startswith("p < 0.0001 over 100 follower counts")
+    assert "0.0000" not in p.explanation

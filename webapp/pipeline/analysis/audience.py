@@ -13,6 +13,18 @@ wins:
 
 Quality audience = real + influencer, the followers a sponsored post can actually reach (the
 split HypeAuditor's Audience Quality Score popularised).
+
+Estimated fake share (`fake_share`, what a marketer reads first): the share of sampled followers
+the classifier flags, q, corrected for its error rates by adjusted classify-and-count,
+s = (q - FPR) / (TPR - FPR), with TPR and FPR the classifier's cross-validated rates
+(fake_account.py); its 95 % interval is Wilson's interval of q mapped the same way, clipped to
+0-100 % (prevalence.py). Measured by `bench/audience_eval.py` on samples of 200 accounts at
+0-60 % fakes drawn from a data set the model never saw: mean absolute error 4.9 points (fitted
+on InstaFake, tested on SRF) and 4.7 points (the reverse); 2.1 and 3.8 points in-sample for the
+shipped model. The interval counts only sampling error, not the error of TPR and FPR on an
+unseen population, so it is narrower than the real uncertainty: it held the true share in 68 %
+and 80 % of the held-out samples. The type shares and the quality audience carry Wilson 95 %
+intervals of their own.
 """
 
 from __future__ import annotations
@@ -27,12 +39,15 @@ from pydantic import BaseModel
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.benford import benford_metrics
 from webapp.pipeline.analysis.fake_account import (
+    FALSE_POSITIVE_RATE,
     THRESHOLD,
+    TRUE_POSITIVE_RATE,
     contributions,
     fake_probability,
     probability_of,
     reasons_of,
 )
+from webapp.pipeline.analysis.prevalence import adjusted_count_estimate, wilson_interval
 from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
 
 MASS_FOLLOWING = 1_500  # following above this: mass follower
@@ -73,6 +88,7 @@ class Scored(NamedTuple):  # a tuple: one per sampled follower, built in a loop
 
 
 class AudienceReport(BaseModel):
+    fake_share: Metric
     real_share: Metric
     influencer_share: Metric
     mass_follower_share: Metric
@@ -137,6 +153,17 @@ _TYPE_WORDS = {
 }
 
 
+_WILSON = "; 95 % interval: Wilson score interval"
+
+
+def _percent(bounds: tuple[float, float]) -> tuple[float, float]:
+    return round(bounds[0] * 100, 2), round(bounds[1] * 100, 2)
+
+
+def _in_words(interval: tuple[float, float]) -> str:
+    return f"(95 % interval {interval[0]:.0f}-{interval[1]:.0f} %)"
+
+
 def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
     label = _TYPE_LABELS[kind]
     formula = f"accounts of type {kind.value} / sampled followers * 100"
@@ -145,16 +172,19 @@ def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
         return _not_enough(label, formula, n)
     members = sorted((s for s in scored if s.kind is kind), key=_ORDER[kind])
     value = len(members) / n * 100
+    interval = _percent(wilson_interval(len(members), n))
     return Metric(
         label=label,
         value=round(value, 2),
         unit="percent",
         explanation=(
-            f"{value:.1f}% of the {n} sampled followers ({len(members)}) {_TYPE_WORDS[kind]}."
+            f"{value:.1f}% {_in_words(interval)} of the {n} sampled followers "
+            f"({len(members)}) {_TYPE_WORDS[kind]}."
         ),
-        formula=formula,
+        formula=formula + _WILSON,
         sample_size=n,
         evidence=_evidence(members),
+        interval=interval,
     )
 
 
@@ -170,17 +200,54 @@ def _quality_share(scored: Sequence[Scored]) -> Metric:
     others = sorted(
         (s for s in scored if s.kind not in QUALITY_TYPES), key=lambda s: -s.probability
     )
+    interval = _percent(wilson_interval(quality, n))
     return Metric(
         label=label,
         value=round(value, 2),
         unit="percent",
         explanation=(
-            f"{value:.1f}% of the {n} sampled followers ({quality}) are real people or "
-            f"influencers; {n - quality} are suspicious or mass followers."
+            f"{value:.1f}% {_in_words(interval)} of the {n} sampled followers ({quality}) are "
+            f"real people or influencers; {n - quality} are suspicious or mass followers."
+        ),
+        formula=formula + _WILSON,
+        sample_size=n,
+        evidence=_evidence(others),
+        interval=interval,
+    )
+
+
+def _fake_share(scored: Sequence[Scored]) -> Metric:
+    label = "Estimated fake followers"
+    formula = (
+        "s = (q - FPR) / (TPR - FPR) * 100, q = accounts with fake probability >= "
+        f"{THRESHOLD} / sampled followers, TPR = {TRUE_POSITIVE_RATE}, FPR = "
+        f"{FALSE_POSITIVE_RATE} (the classifier's cross-validated rates); 95 % interval: "
+        "Wilson's interval of q mapped the same way; clipped to 0-100"
+    )
+    n = len(scored)
+    if n < MIN_SAMPLE:
+        return _not_enough(label, formula, n)
+    flagged = sum(1 for s in scored if s.probability >= THRESHOLD)
+    share, bounds = adjusted_count_estimate(flagged, n, TRUE_POSITIVE_RATE, FALSE_POSITIVE_RATE)
+    value = share * 100
+    interval = _percent(bounds)
+    top = sorted(scored, key=lambda s: -s.probability)[:MAX_EVIDENCE]
+    return Metric(
+        label=label,
+        value=round(value, 2),
+        unit="percent",
+        explanation=(
+            f"{value:.0f} % {_in_words(interval)} of {n} sampled followers look fake: "
+            f"{flagged} flagged, corrected for the classifier's error rates."
         ),
         formula=formula,
         sample_size=n,
-        evidence=_evidence(others),
+        evidence=[
+            Evidence(kind="account", ref=s.stub.username, note=_suspicious_note(s))
+            for s in top
+            if s.probability >= THRESHOLD
+        ],
+        interval=interval,
     )
 
 
@@ -218,6 +285,7 @@ def audience(result: ScrapeResult) -> AudienceReport:
         scored.append(Scored(stub, probability, audience_type(stub, probability), parts))
     chi, p = benford_metrics([stub.followers for stub in result.follower_sample])
     return AudienceReport(
+        fake_share=_fake_share(scored),
         real_share=_type_share(scored, AudienceType.REAL),
         influencer_share=_type_share(scored, AudienceType.INFLUENCER),
         mass_follower_share=_type_share(scored, AudienceType.MASS_FOLLOWER),

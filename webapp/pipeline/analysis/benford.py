@@ -37,6 +37,14 @@ _FORMULA = (
 )
 
 
+# p-values print with four decimals; anything smaller prints as "p < 0.0001", never "0.0000".
+SMALLEST_PRINTED_P = 0.0001
+
+
+def p_in_words(p_value: float) -> str:
+    return "p < 0.0001" if p_value < SMALLEST_PRINTED_P else f"p = {p_value:.4f}"
+
+
 @dataclass(frozen=True, slots=True)
 class BenfordTest:
     n: int
@@ -135,9 +143,10 @@ def benford_metrics(follower_counts: Sequence[int | None]) -> tuple[Metric, Metr
     )
     p = Metric(
         label=p_label,
-        value=round(test.p_value, 4),
+        # Kept unrounded below the printed precision, so that a tiny p never reads as 0.
+        value=test.p_value if test.p_value < SMALLEST_PRINTED_P else round(test.p_value, 4),
         unit="p_value",
-        explanation=f"p = {test.p_value:.4f} over {n} follower counts: {verdict}.{caveat}",
+        explanation=f"{p_in_words(test.p_value)} over {n} follower counts: {verdict}.{caveat}",
         formula=_FORMULA,
         sample_size=n,
     )
