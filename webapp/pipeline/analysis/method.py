@@ -224,6 +224,10 @@ def _audience_notes() -> list[MethodNote]:
                 "Whether a sampled follower looks fake: a logistic model fitted on the InstaFake "
                 "and SRF data sets; see bench/audience_eval.py for its features and measured "
                 f"accuracy. An account is called fake from probability {fake_account.THRESHOLD:g}."
+                " The fake share of the sample is corrected for the model's error rates "
+                "(adjusted classify and count) and given with a Wilson 95 % interval mapped the "
+                "same way; the audience veto needs the whole interval of the quality audience "
+                "under 50 %."
             ),
             source=None,
         ),
@@ -303,16 +307,41 @@ def _growth_notes() -> list[MethodNote]:
         MethodNote(
             topic="Follower spikes",
             statement=(
-                f"A daily gain is a spike when its modified z-score exceeds {growth.Z_LIMIT:g} "
-                f"(from {growth.MIN_Z_GAINS} daily gains)."
+                "Daily growth is judged as a share of the followers the day before. A gain is "
+                f"a spike when its modified z-score exceeds +{growth.Z_LIMIT:g} (from "
+                f"{growth.MIN_Z_GAINS} daily gains; when MAD is 0 the scale is "
+                f"{growth.MEAN_AD_SCALE} x the mean absolute deviation) and it adds at least "
+                f"{growth.MIN_Z_SHARE:.0%} of the followers."
             ),
             source=_IGLEWICZ_HOAGLIN,
         ),
         MethodNote(
-            topic="Daily gain limit",
+            topic="One-day jump",
             statement=(
-                f"A gain above {growth.DAILY_LIMIT:,} followers in one day is also a spike: a "
-                "rule of thumb of follower-audit tools, not a published study."
+                f"A gain of more than {growth.JUMP_SHARE:.0%} of the followers in one day is a "
+                f"spike even without history; changes under {growth.MIN_DAY_CHANGE} followers "
+                "never are. Our thresholds."
+            ),
+            source=None,
+        ),
+        MethodNote(
+            topic="Follower drops",
+            statement=(
+                f"A loss of {growth.DROP_SHARE:.0%} of the followers in one day is a drop, the "
+                "size of a platform's purge of fake accounts; drops are not spikes."
+            ),
+            source=(
+                "Instagram's December 2014 purge: the 100 most-followed accounts lost about 7 % "
+                "on average (Search Factory, 22 Dec 2014, from Zach Allia's figures)"
+            ),
+        ),
+        MethodNote(
+            topic="Growth part and spikes",
+            statement=(
+                f"The growth part scores 100 - {score.POINTS_PER_SPIKE:g} per spike day and at "
+                f"most 100 - {score.POINTS_PER_SPIKE_SHARE:g} x the percent of today's "
+                f"followers gained on spike days; {score.SPIKE_SHARE_CAP:g} % or more caps the "
+                "verdict at review. Our thresholds."
             ),
             source=None,
         ),

@@ -11,7 +11,8 @@ stated in the report's "Method and assumptions"):
 - comments 15 %: 100 - 1.5 x the share of comments by a pod (only when the recurring commenters
   form one: commenters.is_pod) - the share of suspicious commenters - half the generic share
   above 50 %; needs enough comments for the generic share;
-- growth 15 %: 100 - 35 per follower spike;
+- growth 15 %: 100 - 35 per spike day, at most 100 - 3 x the percent of today's followers gained
+  on spike days;
 - activity 10 %: days since the last post: <= 14 -> 100, <= 30 -> 75, <= 90 -> 40, else 0;
 - disclosure 10 %: 100 x (1 - (undisclosed + 0.5 buried + 0.25 weak) / posts needing one);
   left out when no post needs a disclosure (there is nothing to check).
@@ -22,8 +23,8 @@ unmeasured; a score needs the engagement part and at least half of the weight.
 Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid whatever the score
 (even with none): a quality audience whose whole 95 % interval is under 50 %, a pod writing over
 40 % of the comments, engagement under a tenth of the tier's usual minimum, no post in a year.
-Red flags are shown next to the verdict; two of them cap it at review: implausibly high
-engagement and no post in the last 90 days.
+Red flags are shown next to the verdict; three of them cap it at review: implausibly high
+engagement, no post in the last 90 days, and spikes that brought a tenth of the followers.
 """
 
 from __future__ import annotations
@@ -51,11 +52,18 @@ INACTIVE_DAYS = 365.0
 DORMANT_DAYS = 90.0
 # Assumption: engagement above the band counts as strong up to twice its top.
 STRONG_UP_TO = 2.0
+# Assumption: each spike day costs the growth part 35 points, and each percent of today's
+# followers that arrived on spike days 3 points; a tenth of the audience arriving in spikes caps
+# the verdict at review (a +75 % day on a flat account is not a creator to pay unseen).
+POINTS_PER_SPIKE = 35.0
+POINTS_PER_SPIKE_SHARE = 3.0
+SPIKE_SHARE_CAP = 10.0
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
     " disclosure 10 % (parts without data left out, weights renormalised); vetoes mean avoid,"
-    " implausible engagement or no post in 90 days cap the verdict at review"
+    " implausible engagement, no post in 90 days or spikes bringing 10 % of the followers cap"
+    " the verdict at review"
 )
 
 
@@ -239,6 +247,16 @@ def _spike_flag(families: Families) -> Flag | None:
     spikes = families.growth.spikes
     if not spikes.value:
         return None
+    share = families.growth.spike_share
+    if share.value is not None and share.value >= SPIKE_SHARE_CAP:
+        return Flag(
+            rule=(
+                f"{CAPPING}: follower spikes brought {SPIKE_SHARE_CAP:g} % or more of the followers"
+            ),
+            text=f"{share.explanation} {spikes.explanation}",
+            section="growth",
+            metric="spike_share",
+        )
     return Flag(
         rule="Follower spikes: sudden gains like bought followers",
         text=spikes.explanation,
@@ -389,7 +407,12 @@ def _comments(families: Families) -> _Part:
 
 def _growth(families: Families) -> _Part:
     spikes = families.growth.spikes
-    value = None if spikes.value is None else 100 - 35 * spikes.value
+    if spikes.value is None:
+        return _part("growth", "Growth", 0.15, None, spikes.explanation, "spikes")
+    value = 100 - POINTS_PER_SPIKE * spikes.value
+    share = families.growth.spike_share.value
+    if share is not None:
+        value = min(value, 100 - POINTS_PER_SPIKE_SHARE * share)
     return _part("growth", "Growth", 0.15, value, spikes.explanation, "spikes")
 
 
