@@ -19,6 +19,7 @@ from webapp.pipeline.analysis.families import (
     metrics_of,
     sections_of,
 )
+from webapp.pipeline.analysis.method import method_notes
 from webapp.pipeline.analysis.post_rows import follower_points, post_rows
 from webapp.pipeline.analysis.score import quality_score
 from webapp.pipeline.finalizing import build_report, snapshot_of
@@ -43,6 +44,7 @@ def full_report(
     report.benchmark = benchmark_of(families)
     report.posts = post_rows(result, families.promotions, families.captions, now)
     report.follower_history = follower_points(families.growth)
+    report.method = method_notes(result.platform)
     return report
 
 

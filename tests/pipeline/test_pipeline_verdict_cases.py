@@ -1,0 +1,180 @@
+"""The verdict on accounts shaped like real creators (tests/account_shapes.py): each case of the
+issue that made a marketer pay on a wrong verdict, with the figures it was about."""
+
+from __future__ import annotations
+
+import pytest
+from account_shapes import (
+    NOW,
+    account,
+    flat_then_jump,
+    impossible_engagement,
+    long_dead,
+    monthly_poster,
+    mostly_fake_audience,
+    nothing_to_disclose,
+    own_replies_and_superfan,
+    pod,
+    steady_mega,
+    tiktok_views,
+    tiny_follower_sample,
+    zero_likes,
+)
+
+from webapp.models import Metric, Platform, QualityScore, ReportResponse
+from webapp.pipeline.report import full_report
+from webapp.pipeline.scraping.result import ScrapeResult
+
+
+def report_of(result: ScrapeResult) -> ReportResponse:
+    return full_report("case", result, [], NOW)
+
+
+def metric(report: ReportResponse, section: str, key: str) -> Metric:
+    found = next(s for s in report.sections if s.key == section)
+    return next(item.metric for item in found.metrics if item.key == key)
+
+
+def score_of(report: ReportResponse) -> QualityScore:
+    assert report.score is not None
+    return report.score
+
+
+def part(score: QualityScore, label: str) -> float | None:
+    return next(sub.value for sub in score.sub_scores if sub.label == label)
+
+
+def test_a_healthy_account_is_recommended_with_no_rule_fired() -> None:
+    report = report_of(account())
+    score = score_of(report)
+    assert score.verdict == "recommended"
+    assert score.vetoes == []
+    assert score.red_flags == []
+
+
+def test_a_50m_account_growing_steadily_has_no_spike_and_a_projection() -> None:
+    report = report_of(steady_mega())
+    assert metric(report, "growth", "spikes").value == 0
+    assert metric(report, "growth", "projection_30d").value == pytest.approx(50_600_000, rel=0.01)
+    score = score_of(report)
+    assert part(score, "Growth") == 100
+    assert score.verdict == "recommended"
+
+
+def test_a_flat_account_jumping_75_percent_in_a_day_is_a_spike_that_caps_the_verdict() -> None:
+    report = report_of(flat_then_jump())
+    assert metric(report, "growth", "spikes").value == 1
+    assert metric(report, "growth", "spike_share").value == pytest.approx(42.86, abs=0.01)
+    score = score_of(report)
+    assert part(score, "Growth") == 0
+    assert score.verdict == "review"
+    assert any(flag.metric == "spike_share" for flag in score.red_flags)
+
+
+def test_a_monthly_poster_is_rated_on_its_posts_not_zero() -> None:
+    report = report_of(monthly_poster())
+    median = metric(report, "engagement", "rate_median")
+    assert median.value == pytest.approx(2.5, abs=0.3)
+    assert median.sample_size == 12
+    assert score_of(report).verdict == "recommended"
+
+
+def test_posts_nobody_engages_with_are_avoided_and_priced_at_zero() -> None:
+    report = report_of(zero_likes())
+    score = score_of(report)
+    assert score.verdict == "avoid"
+    assert [flag.metric for flag in score.vetoes] == ["position"]
+    assert metric(report, "pricing", "price_high").value == 0
+
+
+def test_the_price_follows_the_genuine_audience() -> None:
+    honest = report_of(account(followers=30_000, rate=2.5))
+    padded = report_of(mostly_fake_audience())
+    honest_price = metric(honest, "pricing", "price_high").value
+    padded_price = metric(padded, "pricing", "price_high").value
+    assert honest_price is not None
+    assert padded_price is not None
+    quality = metric(padded, "audience", "quality_audience_share").value
+    assert quality is not None
+    assert quality < 25
+    # Same size and engagement: the price keeps only the genuine share.
+    assert padded_price < honest_price * 0.3
+    viewer = metric(padded, "pricing", "cost_per_genuine_viewer")
+    assert "as dear" in viewer.explanation
+    assert score_of(padded).verdict == "avoid"
+
+
+def test_tiktok_views_are_impressions_without_a_frequency_factor() -> None:
+    report = report_of(tiktok_views())
+    views = metric(report, "pricing", "reach")
+    impressions = metric(report, "pricing", "impressions")
+    assert views.label == "Views per post"
+    assert impressions.value == views.value
+    assert "people" not in impressions.explanation
+    assert metric(report, "pricing", "cost_per_genuine_viewer").label == "Cost per genuine view"
+
+
+def test_own_replies_and_one_superfan_are_not_a_pod() -> None:
+    report = report_of(own_replies_and_superfan())
+    recurring = metric(report, "comments", "recurring_commenters")
+    assert recurring.value == 1  # the superfan; the creator's replies are left out
+    assert "Not a pod" in metric(report, "comments", "recurring_comment_share").explanation
+    score = score_of(report)
+    assert score.vetoes == []
+    assert score.verdict == "recommended"
+
+
+def test_impossible_engagement_is_a_red_flag_not_a_top_score() -> None:
+    score = score_of(report_of(impossible_engagement()))
+    assert part(score, "Engagement") == 0
+    assert score.verdict != "recommended"
+    assert any("implausible" in flag.rule for flag in score.red_flags)
+    assert "implausible" in score.reasons[0].text
+
+
+def test_disclosure_with_nothing_to_check_is_left_out_and_never_a_reason() -> None:
+    score = score_of(report_of(nothing_to_disclose()))
+    assert part(score, "Disclosure") is None
+    assert all("0 of the 0" not in reason.text for reason in score.reasons)
+    assert all(not reason.text.startswith("Disclosure") for reason in score.reasons)
+
+
+def test_an_account_silent_for_800_days_is_avoided() -> None:
+    report = report_of(long_dead())
+    score = score_of(report)
+    assert score.verdict == "avoid"
+    assert [flag.metric for flag in score.vetoes] == ["days_since_last_post"]
+    median = metric(report, "engagement", "rate_median")
+    assert median.value is None
+    assert median.explanation.startswith("Not enough recent posts")
+
+
+def test_a_follower_sample_of_three_says_the_audience_is_unmeasured() -> None:
+    score = score_of(report_of(tiny_follower_sample()))
+    assert part(score, "Audience") is None
+    (audience,) = [reason for reason in score.unmeasured if reason.section == "audience"]
+    assert audience.text.startswith("Audience not measured: Not enough data (n=3)")
+    assert all(reason.section != "audience" for reason in score.reasons)
+
+
+def test_a_pod_is_a_visible_veto_and_the_reasons_never_praise() -> None:
+    score = score_of(report_of(pod()))
+    assert score.verdict == "avoid"
+    (veto,) = score.vetoes
+    assert veto.metric == "recurring_comment_share"
+    assert "pod" in veto.rule
+    assert "80.0%" in veto.text
+    assert score.reasons[0].text.startswith(veto.rule)
+    parts = {sub.label: sub.value for sub in score.sub_scores}
+    for reason in score.reasons[1:]:
+        label = reason.text.split(":")[0]
+        assert (parts.get(label) or 0) < 70, reason.text
+
+
+@pytest.mark.parametrize("platform", list(Platform))
+def test_no_part_without_data_is_scored(platform: Platform) -> None:
+    bare = account(platform=platform, followers_sampled=0, comments_per_post=0)
+    score = score_of(report_of(bare))
+    assert part(score, "Audience") is None
+    assert part(score, "Comments") is None
+    assert {reason.section for reason in score.unmeasured} >= {"audience", "comments"}
