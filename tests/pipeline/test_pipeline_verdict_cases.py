@@ -3,6 +3,8 @@ issue that made a marketer pay on a wrong verdict, with the figures it was about
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from account_shapes import (
     NOW,
@@ -178,3 +180,26 @@ def test_no_part_without_data_is_scored(platform: Platform) -> None:
     assert part(score, "Audience") is None
     assert part(score, "Comments") is None
     assert {reason.section for reason in score.unmeasured} >= {"audience", "comments"}
+
+
+@pytest.mark.parametrize(
+    ("build", "section", "key", "rating"),
+    [
+        (account, "engagement", "position", "good"),
+        (zero_likes, "engagement", "position", "bad"),
+        (impossible_engagement, "engagement", "rate_median", "bad"),
+        (mostly_fake_audience, "audience", "quality_audience_share", "bad"),
+        (account, "audience", "quality_audience_share", "good"),
+        (pod, "comments", "recurring_comment_share", "bad"),
+        (own_replies_and_superfan, "comments", "recurring_comment_share", "watch"),
+        (flat_then_jump, "growth", "spikes", "bad"),
+        (steady_mega, "growth", "spikes", "good"),
+        (long_dead, "content", "days_since_last_post", "bad"),
+        (nothing_to_disclose, "content", "disclosure.undisclosed_posts", None),
+        (account, "pricing", "price_low", None),
+    ],
+)
+def test_each_metric_is_rated_against_the_scores_yardstick(
+    build: Callable[[], ScrapeResult], section: str, key: str, rating: str | None
+) -> None:
+    assert metric(report_of(build()), section, key).rating == rating

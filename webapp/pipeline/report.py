@@ -17,10 +17,10 @@ from webapp.pipeline.analysis.families import (
     analyse_families,
     benchmark_of,
     metrics_of,
-    sections_of,
 )
 from webapp.pipeline.analysis.method import method_notes
 from webapp.pipeline.analysis.post_rows import follower_points, post_rows
+from webapp.pipeline.analysis.ratings import rated_sections
 from webapp.pipeline.analysis.score import quality_score
 from webapp.pipeline.finalizing import build_report, snapshot_of
 from webapp.pipeline.scraping.result import ScrapeResult
@@ -40,7 +40,7 @@ def full_report(
         job_id=job_id, result=result, metrics=metrics_of(families), generated_at=now
     )
     report.score = quality_score(families)
-    report.sections = sections_of(families)
+    report.sections = rated_sections(families)
     report.benchmark = benchmark_of(families)
     report.posts = post_rows(result, families.promotions, families.captions, now)
     report.follower_history = follower_points(families.growth)

@@ -21,6 +21,7 @@ from webapp.pipeline.analysis import (
     growth,
     pricing,
     promotion,
+    ratings,
     score,
     sponsorship,
     tiers,
@@ -398,6 +399,20 @@ def _score_notes() -> list[MethodNote]:
                 f"{score.NO_ENGAGEMENT_SHARE:.0%} of the band's low end, no post in "
                 f"{score.INACTIVE_DAYS:.0f} days. No post in {score.DORMANT_DAYS:.0f} days or "
                 "implausible engagement caps the verdict at review."
+            ),
+            source=None,
+        ),
+        MethodNote(
+            topic="Good / watch / bad",
+            statement=(
+                "Each metric is rated against the score's yardstick: engagement at or above the "
+                "band's low end good, down to half of it watch, below (or implausible) bad; "
+                f"quality audience {ratings.QUALITY_AUDIENCE[0]:g} % good, "
+                f"{ratings.QUALITY_AUDIENCE[1]:g} % watch; shares of fake followers good up to "
+                f"{ratings.FAKE_SHARE[0]:g} %, watch up to {ratings.FAKE_SHARE[1]:g} %; generic "
+                f"comments up to {ratings.GENERIC_SHARE[0]:g} / {ratings.GENERIC_SHARE[1]:g} %; "
+                f"pod comments up to {ratings.POD_SHARE[0]:g} / {ratings.POD_SHARE[1]:g} %; last "
+                "post within 30 days good, 90 watch. The watch steps are ours."
             ),
             source=None,
         ),
