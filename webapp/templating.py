@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from starlette.templating import Jinja2Templates
 from webapp.clock import parse_iso
 from webapp.handles import shown_handle
 from webapp.models import Metric, Platform
+from webapp.pipeline.analysis.pricing import money_text
 from webapp.report_view import metric_anchor
 
 # The event after which a live page closes its EventSource, so the browser does not reconnect.
@@ -43,14 +45,34 @@ def trimmed(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+# A number as an explanation writes it: 1,234 or 0.36 or 88.0, optionally signed.
+_NUMBER = re.compile(r"(?<![\w.,])[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def as_written(metric: Metric, suffix: str = "") -> str | None:
+    """The metric's value the way its own explanation writes it (so headline and sentence never
+    disagree: 88.0 % above "88.0% of ..."), or None when the sentence does not show it."""
+    value = metric.value
+    if value is None:
+        return None
+    for match in _NUMBER.finditer(metric.explanation):
+        if suffix and not metric.explanation[match.end() :].lstrip().startswith(suffix):
+            continue
+        text = match.group()
+        decimals = len(text.partition(".")[2])
+        if abs(float(text.replace(",", "")) - value) <= 0.5 * 10**-decimals + 1e-9:
+            return text.lstrip("+")
+    return None
+
+
 def metric_value(metric: Metric) -> str:
     value = metric.value
     if value is None:
         return "Not enough data"
     if metric.unit == "percent":
-        return f"{value:.2f} %"
+        return f"{as_written(metric, '%') or repr(value)} %"
     if metric.unit == "ratio":
-        return f"{value:.1f}"
+        return as_written(metric) or repr(value)
     if metric.unit == "posts_per_week":
         return f"{trimmed(value)} posts/week"
     if metric.unit == "days":
@@ -60,7 +82,7 @@ def metric_value(metric: Metric) -> str:
     if metric.unit == "per_day":
         return f"{value:,.0f} a day"
     if metric.unit == "usd":
-        return f"${value:,.0f}"
+        return f"${value:,.0f}" if value >= 100 else money_text(value)
     if metric.unit == "p_value":
         return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"  # never "p = 0.000"
     return f"{trimmed(value)} / 100"  # score
