@@ -33,7 +33,7 @@ def gave_up_message(job: Job, message: str, code: ErrorCode) -> str:
     A platform that stayed unreachable says so and asks for patience, never for another handle:
     nothing was learnt about the account."""
     reason = message.rstrip(". ")
-    tries = f"Gave up after {job.attempt} attempts"
+    tries = f"Gave up after {job.attempt} attempt{'' if job.attempt == 1 else 's'}"
     if code == "internal":
         return (
             f"{reason} (a fault on our side, not in the account or its handle). {tries}; "

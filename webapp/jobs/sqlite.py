@@ -85,10 +85,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE jobs ADD COLUMN verdict TEXT;
     ALTER TABLE jobs ADD COLUMN is_demo INTEGER;
     UPDATE jobs SET
-        score = (SELECT json_extract(body, '$.score.value') FROM reports WHERE job_id = jobs.id),
-        verdict = (SELECT json_extract(body, '$.score.verdict') FROM reports WHERE job_id = jobs.id),
-        is_demo = (SELECT json_extract(body, '$.is_demo') FROM reports WHERE job_id = jobs.id)
-    WHERE status = 'completed'
+        score = json_extract(reports.body, '$.score.value'),
+        verdict = json_extract(reports.body, '$.score.verdict'),
+        is_demo = json_extract(reports.body, '$.is_demo')
+    FROM reports WHERE reports.job_id = jobs.id AND jobs.status = 'completed'
     """,
 )
 

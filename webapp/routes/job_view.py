@@ -10,8 +10,10 @@ from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job
 from webapp.jobs.tracker import event_of
 from webapp.models import JobStatus, Phase
+from webapp.report_view import VERDICT_LABELS
 from webapp.templating import at
 
+SHORT_REASON_CHARS = 160
 StepState = Literal["done", "current", "waiting", "failed", "todo"]
 _STEP_LABELS: dict[StepState, str] = {
     "done": "Done",
@@ -47,11 +49,10 @@ class Step:
 @dataclass(frozen=True, slots=True)
 class JobView:
     """A job as the pages show it: who (from the job, which never changes) and where it is now
-    (from the newest event). `is_demo` is known only once the report exists."""
+    (from the newest event: progress, then the verdict or the reason it failed)."""
 
     job: Job
     event: JobEvent
-    is_demo: bool | None = None
 
     @property
     def id(self) -> str:
@@ -78,6 +79,28 @@ class JobView:
         return self.event.terminal
 
     @property
+    def is_demo(self) -> bool | None:
+        """Known only once the report exists."""
+        return self.event.is_demo
+
+    @property
+    def verdict(self) -> str | None:
+        return self.event.verdict if self.event.status is JobStatus.COMPLETED else None
+
+    @property
+    def outcome(self) -> str | None:
+        """A finished job in a few words: "72 · Recommended", "No verdict", or why it failed."""
+        event = self.event
+        if event.status is JobStatus.FAILED:
+            return short_reason(event.error_message or "The analysis failed.")
+        if event.status is not JobStatus.COMPLETED:
+            return None
+        if event.verdict is None:
+            return "No verdict"
+        label = VERDICT_LABELS[event.verdict]
+        return label if event.score is None else f"{round(event.score)} · {label}"
+
+    @property
     def retrying(self) -> bool:
         return self.event.status is JobStatus.PENDING and self.event.error_message is not None
 
@@ -99,5 +122,16 @@ class JobView:
         return "/?" + urlencode({"handle": self.job.handle, "platform": self.job.platform.value})
 
 
-def view_of(job: Job, *, is_demo: bool | None = None) -> JobView:
-    return JobView(job, event_of(job), is_demo)
+def view_of(job: Job) -> JobView:
+    return JobView(job, event_of(job))
+
+
+def short_reason(message: str, limit: int = SHORT_REASON_CHARS) -> str:
+    """The first sentence of a failure message, cut at a word if it is still long: a list row
+    has room for the gist, the job page shows the whole message."""
+    end = message.find(". ")
+    first = message if end < 0 else message[: end + 1]
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:(") + "…"

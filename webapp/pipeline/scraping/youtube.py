@@ -269,9 +269,7 @@ def _api_error(status: int, body: Any, now: datetime) -> PipelineError:
             code="auth_required",
         )
     if status == 404:
-        return PermanentError(
-            "YouTube could not find the channel or its videos.", code="not_found"
-        )
+        return PermanentError("YouTube could not find the channel or its videos.", code="not_found")
     if status >= 500:
         return TransientError(
             f"YouTube answered {status} ({reason or 'no reason given'})",
