@@ -120,7 +120,8 @@ async def test_pages_without_data_every_time_fail_as_unreachable(
     message = failed["error_message"]
     assert message.startswith("TikTok could not be reached (TikTok did not return profile data")
     assert "try again in a few minutes" in message
-    assert "spelling" not in message and "check" not in message.lower()
+    assert "spelling" not in message
+    assert "check" not in message.lower()
 
 
 async def test_refused_research_credentials_fail_with_auth_required(

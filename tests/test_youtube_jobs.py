@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from statistics import median
 
 import pytest
-
 from starlette.responses import JSONResponse
 
 from conftest import RunApp, wait_until
