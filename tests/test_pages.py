@@ -407,6 +407,29 @@ async def test_the_html_stream_of_a_failed_job_says_what_to_do(run_app: RunApp) 
         assert 'href="/?handle=demo.notfound&amp;platform=instagram"' in html
 
 
+@pytest.mark.parametrize(
+    ("handle", "advice"),
+    [
+        ("demo.down", "The platform could not be reached or sent no usable data"),
+        ("demo.flaky", "The platform is limiting how fast this app may ask"),
+        ("demo.private", "Ask the creator for an export of their posts and upload it."),
+    ],
+)
+async def test_a_failure_that_is_not_the_handle_does_not_blame_the_handle(
+    run_app: RunApp, handle: str, advice: str
+) -> None:
+    async with run_app(max_attempts=1) as app:
+        job_id = await app.submit(handle)
+        await app.wait_for_status(job_id, "failed")
+        job_page = (await app.client.get(f"/jobs/{job_id}")).text
+        report_page = (await app.client.get(f"/reports/{job_id}")).text
+    for html in (job_page, report_page):
+        assert advice in html
+        assert "Check that the handle" not in html
+        assert "check the handle" not in html.lower()
+        assert f'href="/?handle={handle}&amp;platform=instagram"' in html
+
+
 # --- uploads on the form -------------------------------------------------------------------------
 
 POSTS_CSV = (

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job
 from webapp.jobs.tracker import event_of
-from webapp.models import JobStatus, Phase
+from webapp.models import ErrorCode, JobStatus, Phase
 from webapp.report_view import VERDICT_LABELS
 from webapp.templating import at
 
@@ -34,6 +34,43 @@ _STATUS_LABELS = {
     JobStatus.COMPLETED: "Completed",
     JobStatus.FAILED: "Failed",
 }
+
+
+# What to do about a failure, by its code: only a missing account is the handle's fault.
+_ADVICE: dict[ErrorCode, str] = {
+    "not_found": "Check that the handle and the platform are right, then try again.",
+    "private": (
+        "A private account cannot be analysed from outside. Ask the creator for an export of "
+        "their posts and upload it."
+    ),
+    "auth_required": (
+        "The platform refused this app's access, so nothing is known about the account yet. "
+        "Whoever runs this app needs to fix its credentials; until then, upload an export of "
+        "the account's posts."
+    ),
+    "quota_exceeded": (
+        "This app has used up the requests it may make for now. Try again later, or upload an "
+        "export of the account's posts."
+    ),
+    "rate_limited": (
+        "The platform is limiting how fast this app may ask, so nothing is known about the "
+        "account yet. Try again later."
+    ),
+    "upstream_unavailable": (
+        "The platform could not be reached or sent no usable data, so nothing is known about "
+        "the account yet. Try again in a few minutes."
+    ),
+    "invalid_data": (
+        "The data could not be read. Try again later; if it keeps failing, upload an export of "
+        "the account's posts."
+    ),
+    "internal": (
+        "This is a fault in this app, not in the account or its handle. Try again later; if it "
+        "keeps failing, tell whoever runs this app (the error is in its log)."
+    ),
+}
+# Jobs that failed before codes were recorded.
+_UNKNOWN_ADVICE = "Try again; if it fails the same way, the message above says why."
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +136,12 @@ class JobView:
             return "No verdict"
         label = VERDICT_LABELS[event.verdict]
         return label if event.score is None else f"{round(event.score)} · {label}"
+
+    @property
+    def advice(self) -> str:
+        """What to do about a failed job."""
+        code = self.event.error_code
+        return _ADVICE[code] if code is not None else _UNKNOWN_ADVICE
 
     @property
     def retrying(self) -> bool:

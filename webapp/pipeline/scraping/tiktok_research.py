@@ -279,8 +279,9 @@ def _api_error(
         return TransientError(f"TikTok's Research API failed internally (log id {log_id})")
     if code == "invalid_params" and path.startswith("/v2/research/user/"):
         return PermanentError(
-            f"The TikTok Research API found no account @{handle} ({message}). Check the "
-            "spelling of the handle.",
+            f"The TikTok Research API found no public account @{handle} "
+            f"({message.rstrip('.')}). Check the spelling of the handle; a private account "
+            "cannot be read.",
             code="not_found",
         )
     if code in ("access_token_invalid", "scope_not_authorized", "scope_permission_missed"):
