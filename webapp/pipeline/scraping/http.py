@@ -270,8 +270,8 @@ def raise_for_common_status(response: httpx.Response, *, what: str) -> None:
         )
     if status == 404:
         raise PermanentError(
-            f"{what} has no {response.request.url.path} (HTTP 404): the API address in the "
-            "settings may be wrong, or the API has changed",
+            f"{what} has no {response.request.url.path} (HTTP 404): the address in the "
+            "settings may be wrong, or the platform has moved it",
             code="upstream_unavailable",
         )
 
