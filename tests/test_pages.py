@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from webapp.models import Metric
+from webapp.routes.job_view import SHORT_REASON_CHARS, short_reason
 from webapp.templating import metric_value
 
 from conftest import RunApp, Running, wait_until
@@ -297,6 +298,16 @@ async def test_the_jobs_list_shows_the_verdict_and_why_jobs_failed(run_app: RunA
         down_row
     )
     assert "check" not in down_row.lower()
+
+
+def test_a_row_shows_the_first_sentence_of_a_failure_cut_at_a_word() -> None:
+    assert short_reason("No account @a.b exists. Check the handle.") == "No account @a.b exists."
+    long = "The platform answered " + "with a very long explanation " * 10 + "at last."
+    short = short_reason(long)
+    assert len(short) <= SHORT_REASON_CHARS
+    assert short.endswith(" long…")
+    assert long.startswith(short.removesuffix("…"))
+    assert short_reason("One sentence without a stop") == "One sentence without a stop"
 
 
 async def test_a_live_row_of_a_job_that_fails_shows_why(run_app: RunApp) -> None:

@@ -127,7 +127,8 @@ class JobTracker:
             changed.completed_at = now
             changed.expires_at = now + self._ttl
         if new_status is JobStatus.FAILED:
-            # Only a failure has a code; a retry's error_message alone says what went wrong.
+            # Only a failure has a code (a retry's error_message says what went wrong); a
+            # failure recorded without one can only be our own.
             changed.error_code = error_code or "internal"
         if new_status is JobStatus.COMPLETED:
             changed.phase, changed.percent, changed.error_message = Phase.FINALIZING, 100, None
