@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -35,6 +35,7 @@ class FakeYouTube:
     handle: str = "fixturechannel"
     disabled_comments: set[int] = field(default_factory=set)  # indexes into the uploads
     fail: dict[str, Response] = field(default_factory=dict)  # resource -> one-off answer
+    outage: int = 0  # when set, every request gets this status and a proxy's HTML page
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     base_url: str = ""
 
@@ -66,6 +67,8 @@ class FakeYouTube:
         resource = request.url.path.rsplit("/", 1)[-1]
         params = dict(request.query_params)
         self.requests.append((resource, params))
+        if self.outage:
+            return HTMLResponse("<h1>Service unavailable</h1>", status_code=self.outage)
         if params.get("key") != "test-key":
             return api_error(400, "keyInvalid", "API key not valid. Please pass a valid API key.")
         if resource in self.fail:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 from webapp.jobs.hub import JobEvent
@@ -30,6 +31,7 @@ async def test_analyze_accepts_and_the_job_completes_with_a_report(run_app: RunA
         assert status["percent"] == 100
         assert status["attempt"] == 1
         assert status["error_message"] is None
+        assert status["error_code"] is None
         for field in ("created_at", "updated_at", "completed_at"):
             assert ISO_Z.match(status[field]), status[field]
 
@@ -129,3 +131,21 @@ async def test_status_of_an_active_job_is_served_from_memory(run_app: RunApp) ->
         status = await app.status(job_id)
         assert status["status"] == "processing"
         app.rows("ALTER TABLE jobs_elsewhere RENAME TO jobs")
+
+
+async def test_the_failed_event_carries_the_error_code(run_app: RunApp) -> None:
+    async with run_app() as app:
+        with app.hub.subscribe() as subscription:
+            job_id = await app.submit("demo.notfound", platform="youtube")
+            final: JobEvent | None = None
+            async for event in subscription:
+                if event.job_id == job_id and event.terminal:
+                    final = event
+                    break
+        status = await app.status(job_id)
+    assert final is not None
+    data = json.loads(final.json)
+    assert data["status"] == "failed"
+    assert data["error_code"] == "not_found"
+    assert data["error_message"] == status["error_message"]
+    assert status["error_code"] == "not_found"

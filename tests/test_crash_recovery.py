@@ -70,3 +70,8 @@ def test_sigkill_with_jobs_in_flight_then_restart_completes_every_job_once(
         )
         assert db.execute("SELECT count(*) FROM snapshots").fetchone() == (len(HANDLES),)
         assert db.execute("SELECT DISTINCT status FROM jobs").fetchall() == [("completed",)]
+        # Resumed or not, each job keeps its report's headline and no error code.
+        assert db.execute(
+            "SELECT count(*) FROM jobs WHERE is_demo = 1 AND error_code IS NULL "
+            "AND (score IS NOT NULL OR verdict IS NOT NULL)"
+        ).fetchone() == (len(HANDLES),)

@@ -70,6 +70,7 @@ async def test_encoded_json_is_shared_and_has_the_one_event_shape() -> None:
         "updated_at",
         "report_url",
         "error_message",
+        "error_code",
     }
     assert event.as_dict()["report_url"] == "/api/report/job-1"
     assert event.kind == "completed"

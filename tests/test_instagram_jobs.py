@@ -89,5 +89,61 @@ async def test_a_personal_account_fails_the_job_at_once_with_the_reason(
         job_id = await app.submit("someonepersonal")
         failed = await app.wait_for_status(job_id, "failed")
     assert failed["attempt"] == 1
+    assert failed["error_code"] == "not_found"
     assert "@someonepersonal is not a business or creator account" in failed["error_message"]
     assert instagram.count("graph") == 1
+
+
+async def test_an_expired_token_fails_with_auth_required(
+    run_app: RunApp, instagram: FakeInstagram
+) -> None:
+    instagram.graph_fail.append(graph_error(400, 190, "Error validating access token"))
+    async with run_app(**graph_settings(instagram)) as app:
+        job_id = await app.submit("fixturecreator")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["attempt"] == 1
+    assert failed["error_code"] == "auth_required"
+    assert "WEBAPP_INSTAGRAM_ACCESS_TOKEN" in failed["error_message"]
+
+
+async def test_throttling_that_outlasts_the_attempts_fails_as_rate_limited(
+    run_app: RunApp, instagram: FakeInstagram
+) -> None:
+    instagram.graph_fail.extend(
+        graph_error(400, 4, "(#4) Application request limit reached") for _ in range(2)
+    )
+    async with run_app(**graph_settings(instagram), max_attempts=2) as app:
+        job_id = await app.submit("fixturecreator")
+        await wait_until(lambda: app.clock.sleeping() > 0, what="the backoff sleep")
+        app.clock.advance(10)
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["attempt"] == 2
+    assert failed["error_code"] == "rate_limited"
+    message = failed["error_message"]
+    assert message.startswith("Instagram kept limiting our requests (")
+    assert "try again later" in message
+    assert "handle" not in message.lower()
+
+
+def web_settings(fake: FakeInstagram) -> dict[str, Any]:
+    return {"instagram_web": True, "instagram_web_base": fake.base_url}
+
+
+@pytest.mark.parametrize(
+    ("handle", "code", "words"),
+    [
+        ("privatecreator", "private", "the account is private"),
+        ("loginwall", "auth_required", "Instagram requires login"),
+        ("vanished", "not_found", "No Instagram account @vanished exists"),
+        ("nobody.at.all", "not_found", "No Instagram account @nobody.at.all exists"),
+    ],
+)
+async def test_the_public_profile_fails_with_the_code_of_each_refusal(
+    run_app: RunApp, instagram: FakeInstagram, handle: str, code: str, words: str
+) -> None:
+    async with run_app(**web_settings(instagram)) as app:
+        job_id = await app.submit(handle)
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["attempt"] == 1
+    assert failed["error_code"] == code
+    assert words in failed["error_message"]

@@ -41,6 +41,7 @@ async def test_rate_limited_job_waits_retry_after_then_succeeds(run_app: RunApp)
         assert waiting["status"] == "pending"
         assert waiting["attempt"] == 2
         assert "rate-limited" in waiting["error_message"]
+        assert waiting["error_code"] is None, "only a failed job has a code"
         assert "Retrying in" in waiting["message"]
         assert waiting["percent"] == 0
         backoff = app.clock.sleeps[-1]
@@ -50,6 +51,7 @@ async def test_rate_limited_job_waits_retry_after_then_succeeds(run_app: RunApp)
         done = await app.wait_for_status(job_id, "completed")
         assert done["attempt"] == 2
         assert done["error_message"] is None
+        assert done["error_code"] is None
         assert app.rows("SELECT count(*) FROM reports") == [(1,)]
 
 
@@ -61,8 +63,15 @@ async def test_transient_failures_stop_after_max_attempts(run_app: RunApp) -> No
             app.clock.advance(60)
         failed = await app.wait_for_status(job_id, "failed")
         assert failed["attempt"] == 3
-        assert "HTTP 503" in failed["error_message"]
-        assert "Gave up after 3 attempts" in failed["error_message"]
+        assert failed["error_code"] == "upstream_unavailable"
+        message = failed["error_message"]
+        assert message.startswith("YouTube could not be reached (")
+        assert "HTTP 503" in message
+        assert "Gave up after 3 attempts" in message
+        assert "try again in a few minutes" in message
+        # An outage says nothing about the account: no hint that the handle is wrong.
+        assert "handle" not in message.lower()
+        assert "check" not in message.lower()
         assert failed["completed_at"] is not None
 
         response = await app.client.get(f"/api/report/{job_id}")
@@ -71,6 +80,7 @@ async def test_transient_failures_stop_after_max_attempts(run_app: RunApp) -> No
         assert error["code"] == "job_failed"
         assert "Gave up after 3 attempts" in error["message"]
         assert error["details"]["status"] == "failed"
+        assert error["details"]["error_code"] == "upstream_unavailable"
 
 
 async def test_permanent_failure_fails_at_once_without_retrying(run_app: RunApp) -> None:
@@ -79,7 +89,37 @@ async def test_permanent_failure_fails_at_once_without_retrying(run_app: RunApp)
         failed = await app.wait_for_status(job_id, "failed")
         assert failed["attempt"] == 1
         assert "No TikTok account @demo.notfound exists" in failed["error_message"]
+        assert failed["error_code"] == "not_found"
         assert app.clock.sleeping() == 0
+
+
+async def test_a_private_account_fails_with_its_code(run_app: RunApp) -> None:
+    async with run_app() as app:
+        job_id = await app.submit("demo.private", platform="youtube")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["error_code"] == "private"
+    assert "is private and cannot be analysed" in failed["error_message"]
+
+
+async def test_a_rate_limit_that_outlasts_the_attempts_says_to_try_later(run_app: RunApp) -> None:
+    async with run_app(max_attempts=1) as app:
+        job_id = await app.submit("demo.flaky", platform="tiktok")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["error_code"] == "rate_limited"
+    message = failed["error_message"]
+    assert message.startswith("TikTok kept limiting our requests (TikTok rate-limited the request)")
+    assert "Gave up after 1 attempt;" in message
+    assert "try again later" in message
+    assert "handle" not in message.lower()
+
+
+async def test_a_running_job_has_a_null_error_code(run_app: RunApp) -> None:
+    async with run_app(demo_delay_seconds=4.0) as app:
+        job_id = await app.submit("no.error")
+        status = await app.status(job_id)
+    assert status["status"] in ("pending", "processing")
+    assert "error_code" in status
+    assert status["error_code"] is None
 
 
 async def _leave_unfinished(settings: Settings, clock: FakeClock, *jobs: Job) -> None:
@@ -126,3 +166,4 @@ async def test_a_job_interrupted_too_often_fails_instead_of_looping(
     async with run_app(max_attempts=4) as app:
         failed = await app.wait_for_status(poison.id, "failed")
         assert "interrupted 4 times" in failed["error_message"]
+        assert failed["error_code"] == "internal"

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from webapp.models import Metric
+from webapp.routes.job_view import SHORT_REASON_CHARS, short_reason
 from webapp.templating import metric_value
 
 from conftest import RunApp, Running, wait_until
@@ -241,7 +242,82 @@ async def test_the_jobs_list_follows_unfinished_jobs(run_app: RunApp) -> None:
     rows = [data for name, data in events if name == f"job-{job_id}"]
     assert 'data-status="completed"' in rows[-1]
     assert "badge--demo" in rows[-1]
-    assert [percent_of(row) for row in rows] == sorted(percent_of(row) for row in rows)
+    running = [percent_of(row) for row in rows[:-1]]
+    assert running == sorted(running)
+    # The finished row swaps its progress bar for the verdict.
+    assert 'role="progressbar"' not in rows[-1]
+    assert "Quality score and verdict: " in rows[-1]
+
+
+def row_of(html: str, job_id: str) -> str:
+    """The markup of one job's row in the list."""
+    start = html.index(f'id="job-row-{job_id}"')
+    end = html.find('<div class="job-row"', start)
+    return html[start : end if end >= 0 else len(html)]
+
+
+def outcome_of(score: dict[str, object] | None) -> str:
+    """What a row should say for a report's score: "72 · Recommended", or "No verdict"."""
+    labels = {"recommended": "Recommended", "review": "Review first", "avoid": "Avoid"}
+    if score is None or score["verdict"] is None:
+        return "No verdict"
+    label = labels[str(score["verdict"])]
+    value = score["value"]
+    return label if value is None else f"{round(float(str(value)))} · {label}"
+
+
+async def test_the_jobs_list_shows_the_verdict_and_why_jobs_failed(run_app: RunApp) -> None:
+    async with run_app(max_attempts=1) as app:
+        recommended = await completed_job(app, "demo.authentic")
+        avoided = await completed_job(app, "demo.bought")
+        scores = {
+            job_id: (await app.client.get(f"/api/report/{job_id}")).json()["score"]
+            for job_id in (recommended, avoided)
+        }
+        missing = await app.submit("demo.notfound")
+        down = await app.submit("demo.down")
+        for job_id in (missing, down):
+            await app.wait_for_status(job_id, "failed")
+        html = (await app.client.get("/jobs")).text
+
+    for job_id, score in scores.items():
+        row = row_of(html, job_id)
+        assert score is not None
+        assert score["verdict"] is not None, "the demo archetypes get a verdict"
+        assert f"{outcome_of(score)}</span>" in row
+        assert f"job-row__verdict--{score['verdict']}" in row
+        assert 'role="progressbar"' not in row
+    assert re.search(
+        r">\d{1,3} · (Recommended|Review first|Avoid)</span>", row_of(html, recommended)
+    )
+    missing_row = row_of(html, missing)
+    assert "No Instagram account @demo.notfound exists.</span>" in missing_row
+    assert 'class="job-row__reason"' in missing_row
+    down_row = row_of(html, down)
+    assert "Instagram could not be reached (Instagram answered HTTP 503 Service Unavailable)." in (
+        down_row
+    )
+    assert "check" not in down_row.lower()
+
+
+def test_a_row_shows_the_first_sentence_of_a_failure_cut_at_a_word() -> None:
+    assert short_reason("No account @a.b exists. Check the handle.") == "No account @a.b exists."
+    long = "The platform answered " + "with a very long explanation " * 10 + "at last."
+    short = short_reason(long)
+    assert len(short) <= SHORT_REASON_CHARS
+    assert short.endswith(" long…")
+    assert long.startswith(short.removesuffix("…"))
+    assert short_reason("One sentence without a stop") == "One sentence without a stop"
+
+
+async def test_a_live_row_of_a_job_that_fails_shows_why(run_app: RunApp) -> None:
+    async with run_app(demo_delay_seconds=4.0) as app:
+        job_id = await app.submit("demo.private")
+        streamed = asyncio.create_task(read_html_stream(app, f"/jobs/stream?job_id={job_id}"))
+        events = await with_clock_running(app, streamed)
+    rows = [data for name, data in events if name == f"job-{job_id}"]
+    assert 'data-status="failed"' in rows[-1]
+    assert "The Instagram account @demo.private is private and cannot be analysed." in rows[-1]
 
 
 async def test_the_jobs_stream_ends_at_once_with_nothing_to_follow(run_app: RunApp) -> None:
@@ -340,6 +416,29 @@ async def test_the_html_stream_of_a_failed_job_says_what_to_do(run_app: RunApp) 
         assert "Check that the handle and the platform are right" in html
         assert "step--failed" in html
         assert 'href="/?handle=demo.notfound&amp;platform=instagram"' in html
+
+
+@pytest.mark.parametrize(
+    ("handle", "advice"),
+    [
+        ("demo.down", "The platform could not be reached or sent no usable data"),
+        ("demo.flaky", "The platform is limiting how fast this app may ask"),
+        ("demo.private", "Ask the creator for an export of their posts and upload it."),
+    ],
+)
+async def test_a_failure_that_is_not_the_handle_does_not_blame_the_handle(
+    run_app: RunApp, handle: str, advice: str
+) -> None:
+    async with run_app(max_attempts=1) as app:
+        job_id = await app.submit(handle)
+        await app.wait_for_status(job_id, "failed")
+        job_page = (await app.client.get(f"/jobs/{job_id}")).text
+        report_page = (await app.client.get(f"/reports/{job_id}")).text
+    for html in (job_page, report_page):
+        assert advice in html
+        assert "Check that the handle" not in html
+        assert "check the handle" not in html.lower()
+        assert f'href="/?handle={handle}&amp;platform=instagram"' in html
 
 
 # --- uploads on the form -------------------------------------------------------------------------

@@ -11,8 +11,15 @@ from statistics import median
 
 import pytest
 
-from conftest import RunApp
-from fake_tiktok import CLIENT_KEY, CLIENT_SECRET, NOW, FakeTikTokResearch, FakeTikTokWeb
+from conftest import RunApp, wait_until
+from fake_tiktok import (
+    CLIENT_KEY,
+    CLIENT_SECRET,
+    NOW,
+    FakeTikTokResearch,
+    FakeTikTokWeb,
+    api_error,
+)
 from loopback import serving
 
 
@@ -86,7 +93,76 @@ async def test_a_missing_tiktok_account_fails_at_once(run_app: RunApp, web: Fake
         job_id = await app.submit("nobody.here", platform="tiktok")
         failed = await app.wait_for_status(job_id, "failed")
     assert failed["attempt"] == 1
+    assert failed["error_code"] == "not_found"
     assert "No TikTok account @nobody.here exists" in failed["error_message"]
+
+
+async def test_a_private_tiktok_account_fails_with_private(
+    run_app: RunApp, web: FakeTikTokWeb
+) -> None:
+    web.profile = 10222
+    async with run_app(tiktok_web=True, tiktok_web_base=web.base_url) as app:
+        job_id = await app.submit("fixturecreator", platform="tiktok")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["error_code"] == "private"
+    assert "is private and cannot be analysed" in failed["error_message"]
+
+
+async def test_pages_without_data_every_time_fail_as_unreachable(
+    run_app: RunApp, web: FakeTikTokWeb
+) -> None:
+    web.profile = "shell"
+    web.embed = "empty"
+    async with run_app(tiktok_web=True, tiktok_web_base=web.base_url, max_attempts=1) as app:
+        job_id = await app.submit("fixturecreator", platform="tiktok")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["error_code"] == "upstream_unavailable"
+    message = failed["error_message"]
+    assert message.startswith("TikTok could not be reached (TikTok did not return profile data")
+    assert "try again in a few minutes" in message
+    assert "spelling" not in message
+    assert "check" not in message.lower()
+
+
+async def test_refused_research_credentials_fail_with_auth_required(
+    run_app: RunApp, research: FakeTikTokResearch
+) -> None:
+    async with run_app(
+        tiktok_client_key=CLIENT_KEY,
+        tiktok_client_secret="not-the-secret",
+        tiktok_api_base=research.base_url,
+    ) as app:
+        job_id = await app.submit("fixturecreator", platform="tiktok")
+        failed = await app.wait_for_status(job_id, "failed")
+    assert failed["attempt"] == 1
+    assert failed["error_code"] == "auth_required"
+    assert "WEBAPP_TIKTOK_CLIENT_KEY" in failed["error_message"]
+
+
+async def test_a_research_api_rate_limit_fails_as_rate_limited(
+    run_app: RunApp, research: FakeTikTokResearch
+) -> None:
+    research.fail["user"] = [
+        api_error(429, "rate_limit_exceeded", "The API rate limit was exceeded.") for _ in range(4)
+    ]
+    async with run_app(
+        tiktok_client_key=CLIENT_KEY,
+        tiktok_client_secret=CLIENT_SECRET,
+        tiktok_api_base=research.base_url,
+        max_attempts=1,
+    ) as app:
+        job_id = await app.submit("fixturecreator", platform="tiktok")
+
+        async def failed_or_sleeping() -> bool:
+            if app.clock.sleeping() > 0:
+                app.clock.advance(10)  # the HTTP layer's retries of the 429
+            return (await app.status(job_id))["status"] == "failed"
+
+        await wait_until(failed_or_sleeping, what="the job to give up")
+        failed = await app.status(job_id)
+    assert failed["error_code"] == "rate_limited"
+    assert failed["error_message"].startswith("TikTok kept limiting our requests (")
+    assert research.count("user") == 4
 
 
 async def test_research_credentials_take_precedence_over_the_web_pages(

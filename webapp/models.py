@@ -352,6 +352,9 @@ class JobEventData(BaseModel):
     updated_at: str
     report_url: str | None = Field(description="Set on the completed event")
     error_message: str | None = Field(description="Set on the failed event")
+    error_code: ErrorCode | None = Field(
+        default=None, description="Set on the failed event: the status JSON's error_code"
+    )
 
 
 class HealthResponse(BaseModel):

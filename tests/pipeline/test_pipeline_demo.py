@@ -256,6 +256,7 @@ async def test_notfound_handle_fails_permanently(platform: Platform) -> None:
     assert caught.value.message == (
         f"No {platform.label} account @demo.notfound exists. Check the spelling of the handle."
     )
+    assert caught.value.code == "not_found"
     assert [f for f, _ in progress.calls] == [0.0]
 
 
@@ -263,6 +264,7 @@ async def test_private_handle_fails_permanently() -> None:
     with pytest.raises(PermanentError) as caught:
         await fetch("demo.private", Platform.TIKTOK)
     assert "TikTok account @demo.private is private and cannot be analysed" in caught.value.message
+    assert caught.value.code == "private"
 
 
 async def test_flaky_handle_fails_once_then_succeeds() -> None:
@@ -271,6 +273,7 @@ async def test_flaky_handle_fails_once_then_succeeds() -> None:
         await fetch("demo.flaky", Platform.YOUTUBE, attempt=1, progress=progress)
     assert caught.value.message == "YouTube rate-limited the request"
     assert caught.value.retry_after == 2.0
+    assert caught.value.code == "rate_limited"
     assert len(progress.calls) == 1
 
     for attempt in (2, 3):
@@ -283,7 +286,8 @@ async def test_flaky_handle_fails_once_then_succeeds() -> None:
 async def test_down_handle_always_fails_transiently(attempt: int) -> None:
     with pytest.raises(TransientError) as caught:
         await fetch("demo.down", Platform.INSTAGRAM, attempt=attempt)
-    assert caught.value.message == "Instagram is not answering (HTTP 503)"
+    assert caught.value.message == "Instagram answered HTTP 503 Service Unavailable"
+    assert caught.value.code == "upstream_unavailable"
     assert caught.value.retry_after is None
 
 

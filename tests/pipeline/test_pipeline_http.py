@@ -220,8 +220,9 @@ async def test_post_gives_up_with_a_transient_error(
 ) -> None:
     url = platform.plan("/down/", PlainTextResponse("down", status_code=502))
 
-    with pytest.raises(TransientError, match="502 Bad Gateway twice"):
+    with pytest.raises(TransientError, match="502 Bad Gateway twice") as caught:
         await harness(max_retries=1).http.post(url, budget=budget(), json={})
+    assert caught.value.code == "upstream_unavailable"
 
 
 async def test_post_json_not_json_404_page_is_permanent(
@@ -229,8 +230,10 @@ async def test_post_json_not_json_404_page_is_permanent(
 ) -> None:
     url = platform.plan("/gone/", Response("<h1>Not Found</h1>", 404, media_type="text/html"))
 
-    with pytest.raises(PermanentError, match="not found"):
+    with pytest.raises(PermanentError, match=r"has no /gone/ \(HTTP 404\)") as caught:
         await harness().http.post_json(url, budget=budget(), form={"a": "b"})
+    # A bare 404 page says the address is wrong, not that the account does not exist.
+    assert caught.value.code == "upstream_unavailable"
 
 
 async def test_post_takes_one_kind_of_body(harness: HarnessFactory) -> None:
@@ -305,6 +308,7 @@ async def test_mixed_failures_name_the_last_one(
         "127.0.0.1 answered 429 Too Many Requests, after 2 failed tries in a row"
     )
     assert caught.value.retry_after == 3.0
+    assert caught.value.code == "rate_limited"  # what the platform is doing now
 
 
 async def test_retry_after_as_http_date(platform: FakePlatform, harness: HarnessFactory) -> None:
@@ -334,6 +338,7 @@ async def test_retry_after_over_cap_is_not_waited(
         await h.http.get(url, budget=budget())
 
     assert caught.value.retry_after == 600.0
+    assert caught.value.code == "rate_limited"
     assert "600 s" in caught.value.message
     assert h.slept == []
     assert platform.count("/quota") == 1
@@ -387,7 +392,7 @@ async def test_404_is_returned_and_classified(
 
     assert response.status_code == 404
     assert h.slept == []
-    with pytest.raises(PermanentError, match="not found"):
+    with pytest.raises(PermanentError, match=r"has no /users/nobody \(HTTP 404\)"):
         raise_for_common_status(response, what="The TikTok profile page")
 
 
@@ -398,8 +403,9 @@ async def test_refused_credentials_are_permanent(
     url = platform.plan("/me", JSONResponse({"error": "bad token"}, status_code=status))
     response = await harness().http.get(url, budget=budget())
 
-    with pytest.raises(PermanentError, match="Instagram refused the credentials"):
+    with pytest.raises(PermanentError, match="Instagram refused the credentials") as caught:
         raise_for_common_status(response, what="Instagram")
+    assert caught.value.code == "auth_required"
 
 
 async def test_other_statuses_pass_classification(
@@ -422,8 +428,9 @@ async def test_budget_exhausted_stops_requests(
 
     for _ in range(3):
         await h.http.get_json(url, budget=spent)
-    with pytest.raises(PermanentError, match="used its budget of 3 requests"):
+    with pytest.raises(PermanentError, match="used up its budget of 3 requests") as caught:
         await h.http.get_json(url, budget=spent)
+    assert caught.value.code == "quota_exceeded"
 
     assert platform.count("/page") == 3
     assert spent.spent == 3
@@ -471,7 +478,7 @@ async def test_not_json_404_page_is_permanent(
 ) -> None:
     url = platform.plan("/gone", Response("<h1>Not Found</h1>", 404, media_type="text/html"))
 
-    with pytest.raises(PermanentError, match="not found"):
+    with pytest.raises(PermanentError, match=r"has no /gone \(HTTP 404\)"):
         await harness().http.get_json(url, budget=budget())
 
 

@@ -199,12 +199,24 @@ async def test_a_personal_account_gets_a_clear_message(
     assert instagram.count("graph") == 1
 
 
-async def test_another_graph_error_is_permanent_with_its_message(
+async def test_a_permission_error_is_auth_required(
     instagram: FakeInstagram, harness: Harness
 ) -> None:
     instagram.graph_fail.append(graph_error(403, 10, "(#10) Application does not have permission"))
-    with pytest.raises(PermanentError, match=r"HTTP 403, code 10\): \(#10\) Application does not"):
+    with pytest.raises(PermanentError, match=r"code 10: \(#10\) Application does not") as caught:
         await harness.graph("fixturecreator")
+    assert caught.value.code == "auth_required"
+
+
+async def test_another_graph_error_is_permanent_with_its_message(
+    instagram: FakeInstagram, harness: Harness
+) -> None:
+    instagram.graph_fail.append(graph_error(400, 100, "(#100) Unsupported get request"))
+    with pytest.raises(
+        PermanentError, match=r"HTTP 400, code 100\): \(#100\) Unsupported"
+    ) as caught:
+        await harness.graph("fixturecreator")
+    assert caught.value.code == "upstream_unavailable"
 
 
 # -- public web profile --------------------------------------------------------------------------

@@ -335,6 +335,6 @@ async def test_an_unknown_user_is_permanent(
     research: FakeTikTokResearch, research_adapter: MakeResearch
 ) -> None:
     adapter, run = research_adapter()
-    with pytest.raises(PermanentError, match=r"found no account @nobody\.here"):
+    with pytest.raises(PermanentError, match=r"found no public account @nobody\.here"):
         await scrape(adapter, run, "nobody.here")
     assert research.count("query") == 0

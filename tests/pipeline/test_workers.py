@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from webapp.pipeline.errors import TransientError
+from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.workers import (
     WORKER_DIED,
     ProcessWorkers,
@@ -24,6 +24,10 @@ def square(value: int) -> int:
 
 def worker_pid() -> int:
     return os.getpid()
+
+
+def refuse() -> int:
+    raise PermanentError("The data could not be read", code="invalid_data")
 
 
 def die() -> int:
@@ -46,6 +50,7 @@ async def test_a_dead_worker_is_a_transient_error_and_the_next_call_gets_a_new_o
         with pytest.raises(TransientError) as caught:
             await workers.run(die)
         assert caught.value.message == WORKER_DIED
+        assert caught.value.code == "internal"  # our worker, not the platform
         after = await workers.run(worker_pid)
         assert after not in (before, os.getpid())
         assert await workers.run(square, 3) == 9
@@ -58,6 +63,14 @@ async def test_errors_of_the_work_itself_come_back_unchanged() -> None:
     try:
         with pytest.raises(TypeError):
             await workers.run(square, "x")
+        # A pipeline error crosses the process boundary with its code.
+        with pytest.raises(PermanentError) as caught:
+            await workers.run(refuse)
+        assert (caught.value.message, caught.value.code) == (
+            "The data could not be read",
+            "invalid_data",
+        )
+        assert str(caught.value) == "The data could not be read"
         assert await workers.run(square, 2) == 4
     finally:
         await workers.close()

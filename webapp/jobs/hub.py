@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from webapp.models import JobStatus, Phase
+from webapp.models import ErrorCode, JobStatus, Phase, Verdict
 
 EventKind = Literal["progress", "completed", "failed", "restarting"]
 
@@ -31,6 +31,11 @@ class JobEvent:
     message: str
     updated_at: str
     error_message: str | None = None
+    error_code: ErrorCode | None = None
+    # The report's headline, for lists of jobs (not part of the JSON: the report has it).
+    score: float | None = None
+    verdict: Verdict | None = None
+    is_demo: bool | None = None
     restarting: bool = False
 
     @property
@@ -62,6 +67,7 @@ class JobEvent:
             "updated_at": self.updated_at,
             "report_url": self.report_url,
             "error_message": self.error_message if self.status is JobStatus.FAILED else None,
+            "error_code": self.error_code if self.status is JobStatus.FAILED else None,
         }
 
     @cached_property

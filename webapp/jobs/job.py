@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from webapp.clock import isoformat
-from webapp.models import JobStatus, JobStatusResponse, Phase, Platform
+from webapp.models import ErrorCode, JobStatus, JobStatusResponse, Phase, Platform, Verdict
 
 
 @dataclass(slots=True)
@@ -30,6 +30,12 @@ class Job:
     error_message: str | None = None
     # The job replays an uploaded file (stored with it) instead of scraping the platform.
     has_upload: bool = False
+    # Why a failed job failed, for programs; None unless failed.
+    error_code: ErrorCode | None = None
+    # From the report, kept on the job so lists of jobs never read reports. Set on completion.
+    score: float | None = None
+    verdict: Verdict | None = None
+    is_demo: bool | None = None
 
     @classmethod
     def new(
@@ -73,6 +79,7 @@ class Job:
             error_message=self.error_message,
             attempt=self.attempt,
             max_attempts=max_attempts,
+            error_code=self.error_code if self.status is JobStatus.FAILED else None,
         )
 
 

@@ -15,7 +15,7 @@ from webapp.clock import Clock
 from webapp.jobs.job import Job
 from webapp.jobs.store import Store
 from webapp.jobs.tracker import JobTracker
-from webapp.models import PHASE_BANDS, JobStatus, Phase
+from webapp.models import PHASE_BANDS, ErrorCode, JobStatus, Phase
 from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.run import run_pipeline
 from webapp.pipeline.scraping.adapter import Adapter, ScrapeRequest
@@ -23,6 +23,32 @@ from webapp.pipeline.scraping.upload import UploadAdapter
 from webapp.pipeline.workers import Workers
 
 logger = logging.getLogger(__name__)
+
+UNEXPECTED = "An unexpected error in this app stopped the analysis"
+
+
+def gave_up_message(job: Job, message: str, code: ErrorCode) -> str:
+    """Why a job that kept failing transiently has failed: whose fault, and what to do.
+
+    A platform that stayed unreachable says so and asks for patience, never for another handle:
+    nothing was learnt about the account."""
+    reason = message.rstrip(". ")
+    tries = f"Gave up after {job.attempt} attempt{'' if job.attempt == 1 else 's'}"
+    if code == "internal":
+        return (
+            f"{reason} (a fault on our side, not in the account or its handle). {tries}; "
+            "the error is logged. Try again later."
+        )
+    platform = job.platform.label
+    if code == "rate_limited":
+        return (
+            f"{platform} kept limiting our requests ({reason}). {tries}; try again later, "
+            "when its rate limit has reset."
+        )
+    return (
+        f"{platform} could not be reached ({reason}). {tries}; the platform may be down or "
+        "blocking us, so try again in a few minutes."
+    )
 
 
 class JobRunner:
@@ -86,7 +112,11 @@ class JobRunner:
                         "restarts and was stopped. Start it again."
                     )
                     await self._tracker.transition(
-                        job, status=JobStatus.FAILED, message=reason, error_message=reason
+                        job,
+                        status=JobStatus.FAILED,
+                        message=reason,
+                        error_message=reason,
+                        error_code="internal",
                     )
                     continue
                 job.attempt += 1
@@ -160,23 +190,19 @@ class JobRunner:
                 workers=self._workers,
             )
             await self._tracker.transition(
-                job,
-                status=JobStatus.COMPLETED,
-                message="Report ready",
-                report_json=output.report_json,
-                snapshot=output.snapshot,
+                job, status=JobStatus.COMPLETED, message="Report ready", report=output
             )
             return None
         except PermanentError as exc:
-            logger.info("Job %s failed: %s", job.id, exc.message)
-            await self._fail(job, exc.message)
+            logger.info("Job %s failed (%s): %s", job.id, exc.code, exc.message)
+            await self._fail(job, exc.message, exc.code)
             return None
         except TransientError as exc:
-            return await self._retry_or_fail(job, exc.message, exc.retry_after)
+            return await self._retry_or_fail(job, exc.message, exc.code, exc.retry_after)
         except Exception:
+            # A bug of ours (or a failing store): retried, since some are passing troubles.
             logger.exception("Job %s hit an unexpected error", job.id)
-            message = "An unexpected error stopped the analysis"
-            return await self._retry_or_fail(job, message, None)
+            return await self._retry_or_fail(job, UNEXPECTED, "internal", None)
 
     async def _adapter_for(self, job: Job) -> Adapter:
         # Read per attempt, not kept in memory: a resumed job finds its file in the store.
@@ -185,14 +211,11 @@ class JobRunner:
         return self._adapter
 
     async def _retry_or_fail(
-        self, job: Job, message: str, retry_after: float | None
+        self, job: Job, message: str, code: ErrorCode, retry_after: float | None
     ) -> float | None:
         job = self._tracker.get(job.id) or job
         if job.attempt >= self.max_attempts:
-            await self._fail(
-                job,
-                f"{message}. Gave up after {job.attempt} attempts; try again in a few minutes.",
-            )
+            await self._fail(job, gave_up_message(job, message, code), code)
             return None
         delay = backoff_delay(
             job.attempt,
@@ -215,11 +238,15 @@ class JobRunner:
         )
         return delay
 
-    async def _fail(self, job: Job, message: str) -> None:
+    async def _fail(self, job: Job, message: str, code: ErrorCode) -> None:
         job = self._tracker.get(job.id) or job
         try:
             await self._tracker.transition(
-                job, status=JobStatus.FAILED, message=message, error_message=message
+                job,
+                status=JobStatus.FAILED,
+                message=message,
+                error_message=message,
+                error_code=code,
             )
         except Exception:
             # The store itself is failing: the job stays unfinished and resumes after a restart.

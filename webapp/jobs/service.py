@@ -128,6 +128,7 @@ class JobService:
                 details={
                     "status": job.status.value,
                     "error_message": job.error_message,
+                    "error_code": job.error_code,
                     "attempt": job.attempt,
                 },
             )

@@ -13,14 +13,14 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import aiosqlite
 
 from webapp.clock import isoformat, parse_iso
 from webapp.jobs.job import Job
 from webapp.jobs.store import StoreError
-from webapp.models import JobStatus, Phase, Platform, Snapshot
+from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -76,20 +76,36 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL
     );
     """,
+    # 3: why a failed job failed (error_code), and the report's headline on the job row so the
+    # jobs list shows score and verdict without reading reports. Jobs completed before this
+    # version get theirs from their stored report, once, here.
+    """
+    ALTER TABLE jobs ADD COLUMN error_code TEXT;
+    ALTER TABLE jobs ADD COLUMN score REAL;
+    ALTER TABLE jobs ADD COLUMN verdict TEXT;
+    ALTER TABLE jobs ADD COLUMN is_demo INTEGER;
+    UPDATE jobs SET
+        score = json_extract(reports.body, '$.score.value'),
+        verdict = json_extract(reports.body, '$.score.verdict'),
+        is_demo = json_extract(reports.body, '$.is_demo')
+    FROM reports WHERE reports.job_id = jobs.id AND jobs.status = 'completed'
+    """,
 )
 
 _JOB_COLUMNS = (
     "id, platform, handle, dedup_key, status, phase, percent, message, attempt, seq, "
-    "error_message, created_at, updated_at, completed_at, expires_at, has_upload"
+    "error_message, created_at, updated_at, completed_at, expires_at, has_upload, "
+    "error_code, score, verdict, is_demo"
 )
 # has_upload is fixed when the job is created, so an update leaves it alone.
 _UPSERT_JOB = (
-    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 20)}) "
     "ON CONFLICT (id) DO UPDATE SET status = excluded.status, phase = excluded.phase, "
     "percent = excluded.percent, message = excluded.message, attempt = excluded.attempt, "
     "seq = excluded.seq, error_message = excluded.error_message, "
     "updated_at = excluded.updated_at, completed_at = excluded.completed_at, "
-    "expires_at = excluded.expires_at"
+    "expires_at = excluded.expires_at, error_code = excluded.error_code, "
+    "score = excluded.score, verdict = excluded.verdict, is_demo = excluded.is_demo"
 )
 _INSERT_UPLOAD = "INSERT INTO uploads (job_id, body, created_at) VALUES (?, ?, ?)"
 _UPSERT_REPORT = (
@@ -103,6 +119,8 @@ _UPSERT_SNAPSHOT = (
 )
 
 Statement = tuple[str, tuple[Any, ...]]
+_ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
+_VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
 
 
 class SQLiteStore:
@@ -388,6 +406,10 @@ def _job_row(job: Job) -> tuple[Any, ...]:
         isoformat(job.completed_at) if job.completed_at else None,
         isoformat(job.expires_at) if job.expires_at else None,
         int(job.has_upload),
+        job.error_code,
+        job.score,
+        job.verdict,
+        None if job.is_demo is None else int(job.is_demo),
     )
 
 
@@ -409,7 +431,20 @@ def _job_from_row(row: Sequence[Any]) -> Job:
         completed_at=parse_iso(row[13]) if row[13] else None,
         expires_at=parse_iso(row[14]) if row[14] else None,
         has_upload=bool(row[15]),
+        error_code=_error_code(row[16]),
+        score=row[17],
+        verdict=_verdict(row[18]),
+        is_demo=None if row[19] is None else bool(row[19]),
     )
+
+
+def _error_code(value: str | None) -> ErrorCode | None:
+    # A code this version does not know (written by a newer app) reads as None, not a crash.
+    return value if value in _ERROR_CODES else None  # type: ignore[return-value]
+
+
+def _verdict(value: str | None) -> Verdict | None:
+    return value if value in _VERDICTS else None  # type: ignore[return-value]
 
 
 def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:

@@ -15,7 +15,8 @@ from webapp.clock import Clock, isoformat
 from webapp.jobs.hub import Hub, JobEvent
 from webapp.jobs.job import Job
 from webapp.jobs.store import Store
-from webapp.models import JobStatus, Phase, Snapshot
+from webapp.models import ErrorCode, JobStatus, Phase
+from webapp.pipeline.report import ReportOutput
 
 logger = logging.getLogger(__name__)
 
@@ -94,8 +95,8 @@ class JobTracker:
         message: str | None = None,
         attempt: int | None = None,
         error_message: str | None = None,
-        report_json: str | None = None,
-        snapshot: Snapshot | None = None,
+        error_code: ErrorCode | None = None,
+        report: ReportOutput | None = None,
     ) -> Job:
         current = self._active.get(job.id, job)
         if current.status.terminal:
@@ -125,11 +126,17 @@ class JobTracker:
         if new_status.terminal:
             changed.completed_at = now
             changed.expires_at = now + self._ttl
+        if new_status is JobStatus.FAILED:
+            # Only a failure has a code (a retry's error_message says what went wrong); a
+            # failure recorded without one can only be our own.
+            changed.error_code = error_code or "internal"
         if new_status is JobStatus.COMPLETED:
             changed.phase, changed.percent, changed.error_message = Phase.FINALIZING, 100, None
-            if report_json is None or snapshot is None:
+            if report is None:
                 raise InvalidTransition("a completed job needs its report and snapshot")
-            await self._store.complete_job(changed, report_json, snapshot)
+            changed.score, changed.verdict = report.score, report.verdict
+            changed.is_demo = report.is_demo
+            await self._store.complete_job(changed, report.report_json, report.snapshot)
         else:
             await self._store.save_job(changed)
         self._remember(changed)
@@ -168,4 +175,8 @@ def event_of(job: Job) -> JobEvent:
         message=job.message,
         updated_at=isoformat(job.updated_at),
         error_message=job.error_message,
+        error_code=job.error_code,
+        score=job.score,
+        verdict=job.verdict,
+        is_demo=job.is_demo,
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from webapp.models import ReportResponse, Snapshot
+from webapp.models import ReportResponse, Snapshot, Verdict
 from webapp.pipeline.analysis.families import (
     analyse_families,
     benchmark_of,
@@ -30,6 +30,11 @@ from webapp.pipeline.scraping.result import ScrapeResult
 class ReportOutput:
     report_json: str
     snapshot: Snapshot
+    # The report's headline, copied out here so the job row can keep it without the web
+    # process parsing the report JSON.
+    score: float | None = None
+    verdict: Verdict | None = None
+    is_demo: bool = False
 
 
 def full_report(
@@ -55,4 +60,11 @@ def analyse_and_report(
     result = ScrapeResult.model_validate_json(result_json)
     report = full_report(job_id, result, history, now)
     snapshot = snapshot_of(job_id=job_id, result=result, metrics=report.metrics, taken_at=now)
-    return ReportOutput(report_json=report.model_dump_json(), snapshot=snapshot)
+    score = report.score
+    return ReportOutput(
+        report_json=report.model_dump_json(),
+        snapshot=snapshot,
+        score=score.value if score else None,
+        verdict=score.verdict if score else None,
+        is_demo=report.is_demo,
+    )

@@ -156,7 +156,7 @@ class ProcessWorkers:
                 submitted = pool.submit(run_batch, [call for call, _ in batch])
             except BrokenProcessPool:
                 self._replace(pool)
-                _fail(batch, TransientError(WORKER_DIED))
+                _fail(batch, TransientError(WORKER_DIED, code="internal"))
                 continue
             self._in_flight += 1
             asyncio.wrap_future(submitted).add_done_callback(
@@ -173,7 +173,7 @@ class ProcessWorkers:
         error = None if done.cancelled() else done.exception()
         if done.cancelled() or isinstance(error, BrokenProcessPool):
             self._replace(pool)
-            _fail(batch, TransientError(WORKER_DIED))
+            _fail(batch, TransientError(WORKER_DIED, code="internal"))
         elif error is not None:
             _fail(batch, error)
         else:
@@ -195,7 +195,7 @@ class ProcessWorkers:
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
-        _fail(list(self._waiting), TransientError("The server is stopping"))
+        _fail(list(self._waiting), TransientError("The server is stopping", code="internal"))
         self._waiting.clear()
         if pool is not None:
             # Waiting for running work is bounded by one batch; done in a thread so the loop

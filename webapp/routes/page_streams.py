@@ -22,7 +22,7 @@ from webapp.models import JobStatus
 from webapp.report_view import report_view
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.routes.job_view import JobView
-from webapp.routes.pages import RECENT_JOBS, fragment, load_report, report_is_demo
+from webapp.routes.pages import RECENT_JOBS, fragment, load_report
 from webapp.state import AppState, app_state
 from webapp.templating import END_EVENT
 
@@ -89,8 +89,8 @@ async def jobs_stream(request: Request) -> Response | EventStreamResponse:
     async def render(event: JobEvent) -> bytes:
         if event.restarting:
             return b""  # no end event: the browser reconnects and gets the rows again
-        is_demo = await report_is_demo(state, event.job_id, event.status)
-        view = JobView(jobs[event.job_id], event, is_demo)
+        # The event carries the verdict and the failure reason: no report is read per row.
+        view = JobView(jobs[event.job_id], event)
         row = _frame(f"job-{event.job_id}", fragment(state, "_job_row.html", view=view))
         if event.terminal:
             following.discard(event.job_id)

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -64,20 +63,6 @@ def fragment(state: AppState, name: str, **context: Any) -> str:
 
 async def load_report(state: AppState, job_id: str) -> ReportResponse:
     return ReportResponse.model_validate_json(await state.service.report_json(job_id))
-
-
-class _ReportHead(BaseModel):
-    """The one field of a stored report the job lists need; the rest is skipped, not built."""
-
-    is_demo: bool
-
-
-async def report_is_demo(state: AppState, job_id: str, status: JobStatus) -> bool | None:
-    """Whether a job's figures are demo data; known only once its report exists."""
-    if status is not JobStatus.COMPLETED:
-        return None
-    body = await state.store.get_report(job_id)
-    return None if body is None else _ReportHead.model_validate_json(body).is_demo
 
 
 # --- the form ------------------------------------------------------------------------------------
@@ -143,7 +128,7 @@ async def job_page(request: Request) -> Response:
     state = app_state(request)
     job = await state.service.job(request.path_params["job_id"])
     report = await load_report(state, job.id) if job.status is JobStatus.COMPLETED else None
-    view = view_of(job, is_demo=report.is_demo if report else None)
+    view = view_of(job)
     return _page(
         request,
         "job.html",
@@ -161,8 +146,9 @@ async def job_page(request: Request) -> Response:
 
 async def jobs_page(request: Request) -> Response:
     state = app_state(request)
+    # One query: score, verdict and demo flag are on the job rows; no report is read.
     jobs = await state.service.recent_jobs(RECENT_JOBS)
-    views = [view_of(job, is_demo=await report_is_demo(state, job.id, job.status)) for job in jobs]
+    views = [view_of(job) for job in jobs]
     unfinished = [view.id for view in views if not view.finished]
     stream_url = "/jobs/stream?" + urlencode([("job_id", i) for i in unfinished])
     return _page(
@@ -187,7 +173,7 @@ async def report_page(request: Request) -> Response:
             {"view": view_of(job), "reason": exc.message},
             status_code=exc.status_code,
         )
-    view = view_of(job, is_demo=report.is_demo)
+    view = view_of(job)
     return _page(request, "report.html", {"view": view, "report_view": report_view(report)})
 
 

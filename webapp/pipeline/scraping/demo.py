@@ -10,10 +10,11 @@ handle, mostly authentic.
 
 Special handles simulate failures, so retries and error pages can be tried by hand and tested:
 
-- `demo.notfound`: PermanentError, the account does not exist.
-- `demo.private`: PermanentError, the account is private.
-- `demo.flaky`: TransientError (rate limit, retry_after=2.0) on attempt 1; later attempts succeed.
-- `demo.down`: TransientError (HTTP 503) on every attempt.
+- `demo.notfound`: PermanentError `not_found`, the account does not exist.
+- `demo.private`: PermanentError `private`, the account is private.
+- `demo.flaky`: TransientError `rate_limited` (retry_after=2.0) on attempt 1; later attempts
+  succeed.
+- `demo.down`: TransientError `upstream_unavailable` (HTTP 503) on every attempt.
 
 They fail after the first progress step, as a real adapter would after its first request.
 """
@@ -49,17 +50,21 @@ def _simulated_failure(request: ScrapeRequest) -> PipelineError | None:
     handle = request.handle.lower()
     if handle == NOT_FOUND:
         return PermanentError(
-            f"No {label} account @{request.handle} exists. Check the spelling of the handle."
+            f"No {label} account @{request.handle} exists. Check the spelling of the handle.",
+            code="not_found",
         )
     if handle == PRIVATE:
         return PermanentError(
             f"The {label} account @{request.handle} is private and cannot be analysed. "
-            "Ask the creator to make it public, or to share an export of their data."
+            "Ask the creator to make it public, or to share an export of their data.",
+            code="private",
         )
     if handle == FLAKY and request.attempt <= 1:
-        return TransientError(f"{label} rate-limited the request", retry_after=FLAKY_RETRY_AFTER)
+        return TransientError(
+            f"{label} rate-limited the request", code="rate_limited", retry_after=FLAKY_RETRY_AFTER
+        )
     if handle == DOWN:
-        return TransientError(f"{label} is not answering (HTTP 503)")
+        return TransientError(f"{label} answered HTTP 503 Service Unavailable")
     return None
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from webapp.backoff import backoff_delay
+from webapp.models import ErrorCode
 from webapp.pipeline.errors import PermanentError, TransientError
 from webapp.pipeline.scraping.retry_after import parse_retry_after
 
@@ -53,9 +54,12 @@ class RequestBudget:
 
     def spend(self) -> None:
         if self.spent >= self.limit:
+            # Retries spend from the budget too, so a flaky platform can use it up as well.
             raise PermanentError(
-                f"This analysis used its budget of {self.limit} requests before it was done; "
-                "the account has more data than one analysis may fetch"
+                f"This analysis used up its budget of {self.limit} requests before it was "
+                "done: the account has more data than one analysis may fetch, or the platform "
+                "needed many retries",
+                code="quota_exceeded",
             )
         self.spent += 1
 
@@ -148,6 +152,7 @@ class HttpClient:
         host = target.host
         settings = self._settings
         failures: list[str] = []
+        code: ErrorCode = "upstream_unavailable"
         while True:
             budget.spend()
             retry_after: float | None = None
@@ -166,23 +171,28 @@ class HttpClient:
                     else settings.read_timeout
                 )
                 failure = f"{host} did not answer within {limit:g} s"
+                code = "upstream_unavailable"
             except httpx.TransportError as exc:
                 failure = f"the connection to {host} failed"
+                code = "upstream_unavailable"
                 logger.info("%s %s%s: %r", method, host, target.path, exc)
             else:
                 if response.status_code not in RETRYABLE_STATUSES:
                     return response
                 failure = f"{host} answered {response.status_code} {response.reason_phrase}"
+                code = "rate_limited" if response.status_code == 429 else "upstream_unavailable"
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), self._now())
                 if retry_after is not None and retry_after > settings.retry_after_cap:
                     raise TransientError(
                         f"{host} asked to wait {retry_after:.0f} s before trying again",
+                        code=code,
                         retry_after=retry_after,
                     )
             failures.append(failure)
             attempt = len(failures)
             if attempt > settings.max_retries:
-                raise TransientError(_gave_up(failures), retry_after=retry_after)
+                # The code of the last failure: what the platform is doing now.
+                raise TransientError(_gave_up(failures), code=code, retry_after=retry_after)
             delay = backoff_delay(
                 attempt, base=settings.backoff_base, cap=settings.backoff_cap, rng=self._rng
             )
@@ -247,15 +257,23 @@ def _json_body(response: httpx.Response) -> Any:
 
 
 def raise_for_common_status(response: httpx.Response, *, what: str) -> None:
-    """PermanentError for refused credentials (401, 403) and 404; other statuses pass."""
+    """PermanentError for refused credentials (401, 403) and 404; other statuses pass.
+
+    Only for answers without the platform's own error body: a bare 404 page from an API says
+    the address is wrong (or the API moved), not that the account does not exist."""
     status = response.status_code
     if status in (401, 403):
         raise PermanentError(
             f"{what} refused the credentials (HTTP {status}); check the access key or token "
-            "in the settings"
+            "in the settings",
+            code="auth_required",
         )
     if status == 404:
-        raise PermanentError(f"{what}: {response.request.url.path} was not found (HTTP 404)")
+        raise PermanentError(
+            f"{what} has no {response.request.url.path} (HTTP 404): the address in the "
+            "settings may be wrong, or the platform has moved it",
+            code="upstream_unavailable",
+        )
 
 
 def _gave_up(failures: list[str]) -> str:

@@ -49,6 +49,8 @@ MEDIA_FIELDS = (
 # Instagram business-use-case limit on calls about one account.
 THROTTLING_CODES = frozenset({4, 17, 32, 613, 80002})
 _INVALID_TOKEN = 190
+# Permission errors in the Graph API's error table: 10 (permission denied) and 200-299.
+_PERMISSION_CODES = frozenset({10})
 _NOT_READABLE_CODE = 110
 _NOT_READABLE_SUBCODE = 2207013
 
@@ -163,7 +165,8 @@ def _graph_error(handle: str, response: httpx.Response, body: Any, now: datetime
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         return PermanentError(
-            f"Instagram's Graph API answered {response.status_code} without the account's data."
+            f"Instagram's Graph API answered {response.status_code} without the account's data.",
+            code="upstream_unavailable",
         )
     code = error.get("code")
     subcode = error.get("error_subcode")
@@ -179,12 +182,14 @@ def _graph_error(handle: str, response: httpx.Response, body: Any, now: datetime
     if code in THROTTLING_CODES:
         return TransientError(
             f"Instagram's Graph API is rate limiting this app (code {code}: {message})",
+            code="rate_limited",
             retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
         )
     if code == _INVALID_TOKEN:
         return PermanentError(
             "Instagram refused the access token (it is invalid or has expired): set "
-            "WEBAPP_INSTAGRAM_ACCESS_TOKEN to a valid long-lived token."
+            "WEBAPP_INSTAGRAM_ACCESS_TOKEN to a valid long-lived token.",
+            code="auth_required",
         )
     user_msg = str(error.get("error_user_msg") or "")
     if (
@@ -195,11 +200,19 @@ def _graph_error(handle: str, response: httpx.Response, body: Any, now: datetime
         return PermanentError(
             f"@{handle} is not a business or creator account (or does not exist), so "
             "Instagram's API cannot read it; check the handle, or upload an export of the "
-            "account's posts instead."
+            "account's posts instead.",
+            code="not_found",
+        )
+    if code in _PERMISSION_CODES or (isinstance(code, int) and 200 <= code <= 299):
+        return PermanentError(
+            f"Instagram's Graph API refused this app a permission it needs (code {code}: "
+            f"{message}); give the app's access token the permissions Business Discovery needs.",
+            code="auth_required",
         )
     return PermanentError(
         f"Instagram's Graph API refused the request (HTTP {response.status_code}, code {code}): "
-        f"{message}"
+        f"{message}",
+        code="upstream_unavailable",
     )
 
 

@@ -62,7 +62,8 @@ class InstagramWebAdapter:
         if user.get("is_private"):
             raise PermanentError(
                 f"@{handle}: the account is private, so Instagram shows its posts to approved "
-                "followers only; ask the creator for an export of their posts and upload it."
+                "followers only; ask the creator for an export of their posts and upload it.",
+                code="private",
             )
 
         await progress(0.25, "Reading the public profile")
@@ -129,14 +130,17 @@ class InstagramWebAdapter:
 
 
 def _not_found(handle: str) -> PermanentError:
-    return PermanentError(f"No Instagram account @{handle} exists; check the handle.")
+    return PermanentError(
+        f"No Instagram account @{handle} exists; check the handle.", code="not_found"
+    )
 
 
 def _requires_login(handle: str) -> PermanentError:
     return PermanentError(
         f"Instagram requires login for this account (@{handle}), so its public profile cannot be "
         "read; set WEBAPP_INSTAGRAM_ACCESS_TOKEN and WEBAPP_INSTAGRAM_USER_ID to use the Graph "
-        "API instead, or upload an export of the account's posts."
+        "API instead, or upload an export of the account's posts.",
+        code="auth_required",
     )
 
 
@@ -153,11 +157,13 @@ def _web_error(handle: str, response: httpx.Response, body: Any) -> PermanentErr
     if status == 200:
         return PermanentError(
             "Instagram did not return profile data (the public profile endpoint answered "
-            "without a user); it may have changed."
+            "without a user); it may have changed.",
+            code="invalid_data",
         )
     return PermanentError(
         f"Instagram's public profile endpoint refused the request (HTTP {status}"
-        + (f": {message})" if message else ")")
+        + (f": {message})" if message else ")"),
+        code="upstream_unavailable",
     )
 
 

@@ -153,7 +153,8 @@ class TikTokResearchAdapter:
                 raise PermanentError(
                     f"TikTok refused the Research API client credentials ({reason}): set "
                     "WEBAPP_TIKTOK_CLIENT_KEY and WEBAPP_TIKTOK_CLIENT_SECRET to an approved "
-                    "Research API client."
+                    "Research API client.",
+                    code="auth_required",
                 )
             seconds = count(body.get("expires_in")) or _DEFAULT_TOKEN_SECONDS
             self._token = _Token(str(value), self._now() + timedelta(seconds=seconds))
@@ -270,21 +271,26 @@ def _api_error(
     message = str(error.get("message") or "no message")
     log_id = str(error.get("log_id") or "none")
     if code == "rate_limit_exceeded":
+        # Also what the Research API answers once the client's daily request quota is spent.
         return TransientError(
-            "TikTok's Research API rate limit was exceeded; the analysis will try again later."
+            f"TikTok's Research API rate limit was exceeded (log id {log_id})", code="rate_limited"
         )
     if code == "internal_error":
-        return TransientError(f"TikTok's Research API failed internally (log id {log_id}).")
+        return TransientError(f"TikTok's Research API failed internally (log id {log_id})")
     if code == "invalid_params" and path.startswith("/v2/research/user/"):
         return PermanentError(
-            f"The TikTok Research API found no account @{handle} ({message}). Check the "
-            "spelling of the handle."
+            f"The TikTok Research API found no public account @{handle} "
+            f"({message.rstrip('.')}). Check the spelling of the handle; a private account "
+            "cannot be read.",
+            code="not_found",
         )
     if code in ("access_token_invalid", "scope_not_authorized", "scope_permission_missed"):
         return PermanentError(
             f"TikTok refused the Research API token ({code}): check that the client in "
-            "WEBAPP_TIKTOK_CLIENT_KEY is approved for the Research API."
+            "WEBAPP_TIKTOK_CLIENT_KEY is approved for the Research API.",
+            code="auth_required",
         )
     return PermanentError(
-        f"The TikTok Research API refused the request ({code}: {message}; log id {log_id})."
+        f"The TikTok Research API refused the request ({code}: {message}; log id {log_id}).",
+        code="upstream_unavailable",
     )

@@ -58,8 +58,9 @@ class TikTokWebAdapter:
             account = await self._page(f"/embed/@{handle}", budget, embed_page)
             if account is None:
                 raise TransientError(
-                    f"TikTok did not return profile data for @{handle} (it sent a page without "
-                    "the account's data); the analysis will try again."
+                    f"TikTok did not return profile data for @{handle}: its profile and embed "
+                    "pages came without the account's data (as TikTok does for clients it "
+                    "distrusts)"
                 )
             notes.append("Read from TikTok's embed page: the profile page came without data.")
         else:
@@ -104,7 +105,10 @@ class TikTokWebAdapter:
         url = f"{self._config.web_base.rstrip('/')}{path}"
         response = await self._http.get(url, budget=budget, headers=_HTML)
         if response.status_code == 404:
-            raise PermanentError(f"TikTok has no page at {path}. Check the spelling of the handle.")
+            raise PermanentError(
+                f"TikTok has no page at {path}. Check the spelling of the handle.",
+                code="not_found",
+            )
         if response.status_code != 200:
             # A redirect to a login or captcha page, or a block: as good as an empty page.
             logger.info("TikTok answered %d for %s", response.status_code, path)
@@ -117,17 +121,21 @@ def _raise_for_status(account: PageAccount, handle: str) -> None:
     if code in NOT_FOUND_CODES:
         raise PermanentError(
             f"No TikTok account @{handle} exists (TikTok status {code}). Check the spelling "
-            "of the handle."
+            "of the handle.",
+            code="not_found",
         )
     if code == PRIVATE_CODE:
         raise _private(handle)
     if code != 0:
         # Unknown codes come with captcha and throttling pages: worth another try later.
-        raise TransientError(f"TikTok did not return profile data for @{handle} (status {code}).")
+        raise TransientError(
+            f"TikTok did not return profile data for @{handle} (TikTok status {code})"
+        )
 
 
 def _private(handle: str) -> PermanentError:
     return PermanentError(
         f"The TikTok account @{handle} is private and cannot be analysed. Ask the creator to "
-        "make it public, or to share an export of their data."
+        "make it public, or to share an export of their data.",
+        code="private",
     )

@@ -27,14 +27,19 @@ class UploadAdapter:
     async def fetch(self, request: ScrapeRequest, progress: ScrapeProgress) -> ScrapeResult:
         await progress(0.0, "Reading the uploaded file")
         if self._stored_json is None:
-            raise PermanentError("The uploaded file is no longer stored; upload it again.")
+            # Our own storage lost it, not the marketer's file that was wrong.
+            raise PermanentError(
+                "The uploaded file is no longer stored; upload it again.", code="internal"
+            )
         try:
             result = ScrapeResult.model_validate_json(self._stored_json)
         except ValidationError:
             # Only a newer app's stored format could get here: retrying cannot help.
             logger.exception("Stored upload of @%s cannot be read", request.handle)
             raise PermanentError(
-                "The stored upload cannot be read; upload the file again."
+                "The stored upload cannot be read by this version of the app; upload the file "
+                "again.",
+                code="invalid_data",
             ) from None
         await progress(1.0, f"Read {len(result.posts)} posts from the uploaded file")
         return result

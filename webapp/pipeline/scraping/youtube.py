@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from webapp.models import Platform
-from webapp.pipeline.errors import PermanentError
+from webapp.pipeline.errors import PermanentError, PipelineError, TransientError
 from webapp.pipeline.scraping.adapter import ScrapeProgress, ScrapeRequest
 from webapp.pipeline.scraping.http import HttpClient, RequestBudget
 from webapp.pipeline.scraping.result import Comment, Post, Profile, ScrapeResult
@@ -147,7 +147,8 @@ class YouTubeAdapter:
         items = body.get("items") or []
         if not items:
             raise PermanentError(
-                f"No YouTube channel @{handle} exists. Check the handle or paste the channel URL."
+                f"No YouTube channel @{handle} exists. Check the handle or paste the channel URL.",
+                code="not_found",
             )
         return dict(items[0])
 
@@ -237,27 +238,47 @@ class _CommentsDisabled(PermanentError):
     """commentsDisabled: a coverage note, not a failure."""
 
 
-def _api_error(status: int, body: Any, now: datetime) -> PermanentError:
+def _api_error(status: int, body: Any, now: datetime) -> PipelineError:
     error = body.get("error", {}) if isinstance(body, dict) else {}
     details = error.get("errors") or [{}]
     reason = str(details[0].get("reason", "")) if isinstance(details[0], dict) else ""
     if reason == "commentsDisabled":
-        return _CommentsDisabled("Comments are disabled on this video.")
-    if reason in ("quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded"):
+        return _CommentsDisabled("Comments are disabled on this video.", code="not_found")
+    if reason in ("quotaExceeded", "dailyLimitExceeded"):
         return PermanentError(
             "The YouTube API quota of this API key is used up for today. It resets at midnight "
-            f"Pacific Time, in about {_hours_until_reset(now)} hours; try again then."
+            f"Pacific Time, in about {_hours_until_reset(now)} hours; try again then.",
+            code="quota_exceeded",
+        )
+    if reason in ("rateLimitExceeded", "userRateLimitExceeded"):
+        # Too many requests in a short time, not the daily quota: a later attempt may pass.
+        return TransientError(
+            f"YouTube is limiting how fast this app may send requests ({status} {reason})",
+            code="rate_limited",
         )
     if reason in ("keyInvalid", "keyExpired") or (status == 400 and "API key" in str(error)):
         return PermanentError(
             "YouTube refused the API key: set WEBAPP_YOUTUBE_API_KEY to a valid YouTube Data "
-            "API v3 key."
+            "API v3 key.",
+            code="auth_required",
         )
     if reason == "forbidden" or status in (401, 403):
-        return PermanentError(f"YouTube refused the request ({status} {reason or 'forbidden'}).")
+        return PermanentError(
+            f"YouTube refused the request ({status} {reason or 'forbidden'}): the API key may "
+            "lack access to the YouTube Data API v3.",
+            code="auth_required",
+        )
     if status == 404:
-        return PermanentError("YouTube could not find the channel or its videos.")
-    return PermanentError(f"YouTube answered {status} ({reason or 'no reason given'}).")
+        return PermanentError("YouTube could not find the channel or its videos.", code="not_found")
+    if status >= 500:
+        return TransientError(
+            f"YouTube answered {status} ({reason or 'no reason given'})",
+            code="upstream_unavailable",
+        )
+    return PermanentError(
+        f"YouTube refused the request ({status} {reason or 'no reason given'}).",
+        code="upstream_unavailable",
+    )
 
 
 def _hours_until_reset(now: datetime) -> int:
