@@ -60,7 +60,10 @@ def metric_value(metric: Metric) -> str:
     if metric.unit == "per_day":
         return f"{value:,.0f} a day"
     if metric.unit == "usd":
-        return f"${value:,.0f}"
+        # Cents matter below a dollar (a cost per viewer of $0.014 is not "$0").
+        if abs(value) < 1:
+            return f"${value:.3f}"
+        return f"${value:,.2f}" if abs(value) < 100 else f"${value:,.0f}"
     if metric.unit == "p_value":
         return f"p = {value:.3f}"
     return f"{trimmed(value)} / 100"  # score
