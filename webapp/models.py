@@ -279,6 +279,9 @@ class PostRow(BaseModel):
     brand_safety: list[str] = Field(
         description="Brand-safety categories whose keywords its caption or hashtags use"
     )
+    caption: str = Field(
+        default="", description="The caption's first 80 characters, whitespace collapsed"
+    )
 
 
 class FollowerPoint(BaseModel):

@@ -114,3 +114,18 @@ def test_follower_points_mark_the_spike_days() -> None:
     assert points[0] == FollowerPoint(day="2026-04-01", followers=10_000, spike=False)
     assert points[-1].followers == counts[-1]
     assert len(points) == 30
+
+
+def test_each_row_carries_a_one_line_caption_excerpt() -> None:
+    long = "Sunrise  over the\n\nbay,\twith " + "waves " * 30
+    rows = {
+        row.id: row
+        for row in rows_of(scrape([post(1, 1.0, long), post(2, 2.0, "  Short\ncaption ")]))
+    }
+    assert rows["p2"].caption == "Short caption"
+    excerpt = rows["p1"].caption
+    assert excerpt.startswith("Sunrise over the bay, with waves")
+    assert len(excerpt) <= 80
+    assert excerpt.endswith("\u2026")
+    assert "\n" not in excerpt
+    assert "  " not in excerpt

@@ -92,9 +92,7 @@ def _found(post: Post, caption: Caption | None = None) -> dict[str, list[str]]:
 def _category(category: str, found: list[tuple[Post, dict[str, list[str]]]]) -> Metric:
     label = f"Brand safety: {category}"
     article = "an" if category[0] in "aeiou" else "a"
-    formula = (
-        f"posts whose caption or hashtags contain {article} {category} keyword (whole words)"
-    )
+    formula = f"posts whose caption or hashtags contain {article} {category} keyword (whole words)"
     n = len(found)
     if n == 0:
         return insufficient(label, "count", 0, "no posts were fetched.", formula)

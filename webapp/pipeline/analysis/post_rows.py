@@ -19,6 +19,9 @@ from webapp.pipeline.analysis.promotion import Caption, Promotion
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 from webapp.trusted import trusted
 
+# Long enough to recognise a post by, short enough for one line of a table.
+CAPTION_CHARS = 80
+
 
 def post_rows(
     result: ScrapeResult,
@@ -50,11 +53,20 @@ def post_rows(
             sponsored=looks_sponsored(promo, business),
             disclosure=None if (found := finding(promo, business)) is None else found.value,
             brand_safety=categories_of(post, caption),
+            caption=excerpt(post.caption),
         )
         for (post, promo), caption in zip(read, captions, strict=True)
     ]
     rows.sort(key=lambda row: row.published_at, reverse=True)
     return rows
+
+
+def excerpt(caption: str) -> str:
+    """The start of a caption, on one line: enough to recognise the post in a table."""
+    text = " ".join(caption.split())
+    if len(text) <= CAPTION_CHARS:
+        return text
+    return text[: CAPTION_CHARS - 1].rstrip() + "\u2026"
 
 
 def follower_points(growth: GrowthReport) -> list[FollowerPoint]:
