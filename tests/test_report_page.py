@@ -78,7 +78,7 @@ async def test_the_summary_card_comes_first_with_score_verdict_and_reasons(
         _, html, report = await report_page(app, "demo.bought")
     summary = html.index('class="card summary"')
     assert summary < html.index('id="section-engagement"')
-    assert 'class="verdict verdict--avoid"' in html
+    assert 'class="verdict verdict--avoid' in html
     assert "Avoid" in html[summary : html.index('id="section-engagement"')]
     assert f">{round(report['score']['value'])}<" in html
     reasons = reasons_block(html)
@@ -199,10 +199,12 @@ def with_new_fields(report: ReportResponse) -> ReportResponse:
         metrics = []
         for entry in section.metrics:
             metric = entry.metric
-            if entry.key == "quality_audience_share":
+            if entry.key in ("quality_audience_share", "fake_share"):
                 metric = metric.model_copy(update={"interval": (7.5, 24.3), "rating": "bad"})
             elif entry.key == "rate_median":
                 metric = metric.model_copy(update={"rating": "watch"})
+            elif entry.key == "rate_mean":
+                metric = metric.model_copy(update={"rating": None})
             metrics.append(entry.model_copy(update={"metric": metric}))
         sections.append(section.model_copy(update={"metrics": metrics}))
     score = report.score.model_copy(
@@ -339,8 +341,9 @@ async def test_evidence_rows_show_the_date_caption_and_likes_of_their_post(
 async def test_ratings_and_the_method_show_when_the_analysis_gives_them(run_app: RunApp) -> None:
     async with run_app() as app:
         job_id, html, report = await report_page(app, "demo.bought")
-        assert 'class="rating ' not in html  # nothing rated: no rating shown
-        assert 'id="method"' not in html
+        # The analysis rates its metrics and states its method.
+        assert 'class="rating ' in html
+        assert 'id="method"' in html
         store(app, job_id, with_new_fields(ReportResponse.model_validate(report)).model_dump_json())
         html = (await app.client.get(f"/reports/{job_id}")).text
     card = card_of(html, "m-engagement-rate_median")

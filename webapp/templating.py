@@ -70,9 +70,9 @@ def metric_value(metric: Metric) -> str:
     if value is None:
         return "Not enough data"
     if metric.unit == "percent":
-        return f"{as_written(metric, '%') or repr(value)} %"
+        return f"{as_written(metric, '%') or f'{value:.2f}'} %"
     if metric.unit == "ratio":
-        return as_written(metric) or repr(value)
+        return as_written(metric) or f"{value:.1f}"
     if metric.unit == "posts_per_week":
         return f"{trimmed(value)} posts/week"
     if metric.unit == "days":
