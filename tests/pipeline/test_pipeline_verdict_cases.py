@@ -203,3 +203,19 @@ def test_each_metric_is_rated_against_the_scores_yardstick(
     build: Callable[[], ScrapeResult], section: str, key: str, rating: str | None
 ) -> None:
     assert metric(report_of(build()), section, key).rating == rating
+
+
+def test_a_superfan_writing_half_the_comments_is_no_pod() -> None:
+    result = account(followers=20_000, rate=2.8, comments_per_post=1, commenter_pool=2_000)
+    fan = [
+        comment.model_copy(update={"author": "biggest.fan.ever", "text": "Amazing as always!"})
+        for comment in result.comments
+    ]
+    report = report_of(result.model_copy(update={"comments": [*result.comments, *fan]}))
+    share = metric(report, "comments", "recurring_comment_share")
+    assert share.value is not None
+    assert share.value >= 50
+    assert share.rating == "watch"
+    score = score_of(report)
+    assert score.vetoes == []
+    assert part(score, "Comments") == 100  # a fan costs nothing; a pod would cost 1.5 x 50

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.comment_text import TextKinds, classify_folded, normalised_folded
-from webapp.pipeline.analysis.commenters import recurring_metrics, suspicious_commenters
+from webapp.pipeline.analysis.commenters import is_pod, recurring_metrics, suspicious_commenters
 from webapp.pipeline.analysis.keywords import fold
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
 from webapp.pipeline.scraping.result import Comment, ScrapeResult
@@ -103,6 +103,14 @@ def _read(comments: list[Comment]) -> tuple[list[str], list[TextKinds]]:
         folded.append(read[0])
         kinds.append(read[1])
     return folded, kinds
+
+
+def forms_pod(report: CommentReport) -> bool:
+    """Whether the recurring commenters the report found are numerous enough to be a pod."""
+    members = report.recurring_commenters
+    return members.value is not None and is_pod(
+        int(members.value), members.sample_size, report.recurring_comment_share.sample_size
+    )
 
 
 def audience_comments(result: ScrapeResult) -> list[Comment]:

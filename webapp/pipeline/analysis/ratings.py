@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from webapp.models import Metric, Rating, ReportSection
-from webapp.pipeline.analysis.commenters import is_pod
+from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.families import Families, sections_of
 from webapp.pipeline.analysis.score import SPIKE_SHARE_CAP
 
@@ -105,13 +105,9 @@ def _engagement(families: Families, metric: Metric) -> Rating:
 
 
 def _pod(families: Families, metric: Metric) -> Rating:
-    members = families.comments.recurring_commenters
-    grouped = members.value is not None and is_pod(
-        int(members.value), members.sample_size, metric.sample_size
-    )
     rating = _lower_is_better(POD_SHARE)(metric)
     # One or two fans on every post are worth a look, never a pod.
-    return "watch" if rating == "bad" and not grouped else rating
+    return "watch" if rating == "bad" and not forms_pod(families.comments) else rating
 
 
 def _spikes(families: Families, metric: Metric) -> Rating:

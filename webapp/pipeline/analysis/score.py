@@ -9,7 +9,7 @@ stated in the report's "Method and assumptions"):
   then falling to 50 at five times the top; beyond that the rate is implausible and scores 0;
 - audience 25 %: the quality-audience share (real and influencer accounts in the sample);
 - comments 15 %: 100 - 1.5 x the share of comments by a pod (only when the recurring commenters
-  form one: commenters.is_pod) - the share of suspicious commenters - half the generic share
+  form one: comments.forms_pod) - the share of suspicious commenters - half the generic share
   above 50 %; needs enough comments for the generic share;
 - growth 15 %: 100 - 35 per spike day, at most 100 - 3 x the percent of today's followers gained
   on spike days;
@@ -33,7 +33,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from webapp.models import Flag, QualityScore, Reason, SectionKey, SubScore, Verdict
-from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS, is_pod
+from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS
+from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.families import Families
 
@@ -154,10 +155,7 @@ def _audience_veto(families: Families) -> Flag | None:
 def _pod_veto(families: Families) -> Flag | None:
     report = families.comments
     pod = report.recurring_comment_share
-    members = report.recurring_commenters
-    if pod.value is None or members.value is None or pod.value <= MAX_POD_SHARE:
-        return None
-    if not is_pod(int(members.value), members.sample_size, pod.sample_size):
+    if pod.value is None or pod.value <= MAX_POD_SHARE or not forms_pod(report):
         return None
     return Flag(
         rule=(
@@ -383,15 +381,8 @@ def _comments(families: Families) -> _Part:
     generic = report.generic_share
     if generic.value is None:
         return _part("comments", "Comments", 0.15, None, generic.explanation, "generic_share")
-    pod = report.recurring_comment_share
-    members = report.recurring_commenters
-    pod_share = (
-        pod.value
-        if pod.value is not None
-        and members.value is not None
-        and is_pod(int(members.value), members.sample_size, pod.sample_size)
-        else 0.0
-    )
+    pod = report.recurring_comment_share.value
+    pod_share = pod if pod is not None and forms_pod(report) else 0.0
     suspicious = report.suspicious_commenter_share.value or 0.0
     penalties = {
         "recurring_comment_share": 1.5 * pod_share,
@@ -453,20 +444,14 @@ def _disclosure(families: Families) -> _Part:
         + 0.5 * (audit.buried_disclosures.value or 0.0)
         + 0.25 * (audit.weak_disclosures.value or 0.0)
     )
-    worst = max(
-        (undisclosed, audit.buried_disclosures, audit.weak_disclosures),
-        key=lambda metric: metric.value or 0.0,
+    # The finding with the most posts explains the part.
+    key, worst = max(
+        (
+            ("disclosure.undisclosed_posts", undisclosed),
+            ("disclosure.buried_disclosures", audit.buried_disclosures),
+            ("disclosure.weak_disclosures", audit.weak_disclosures),
+        ),
+        key=lambda pair: pair[1].value or 0.0,
     )
-    key = {
-        id(undisclosed): "disclosure.undisclosed_posts",
-        id(audit.buried_disclosures): "disclosure.buried_disclosures",
-        id(audit.weak_disclosures): "disclosure.weak_disclosures",
-    }[id(worst)]
-    return _part(
-        "content",
-        "Disclosure",
-        0.10,
-        100 * (1 - missing / audit.needing),
-        worst.explanation,
-        key,
-    )
+    value = 100 * (1 - missing / audit.needing)
+    return _part("content", "Disclosure", 0.10, value, worst.explanation, key)
