@@ -22,7 +22,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from webapp.app import create_app
-from webapp.jobs.hub import Hub
+from webapp.jobs.hub import LocalHub
 from webapp.settings import Settings
 
 START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -101,7 +101,7 @@ def settings(tmp_path: Path) -> Settings:
 class Running:
     client: httpx.AsyncClient
     clock: FakeClock
-    hub: Hub
+    hub: LocalHub
     settings: Settings
 
     async def submit(self, handle: str, platform: str = "instagram", **extra: Any) -> str:
@@ -144,7 +144,7 @@ def run_app(settings: Settings, clock: FakeClock) -> RunApp:
 
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Running]:
-        hub = Hub()
+        hub = LocalHub()
         app = create_app(replace(settings, **overrides), clock=clock, rng=random.Random(7), hub=hub)
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

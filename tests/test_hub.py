@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from webapp.jobs.hub import Hub, JobEvent
+from webapp.jobs.hub import JobEvent, LocalHub
 from webapp.models import JobStatus, Phase
 
 from conftest import RunApp, wait_until
@@ -25,12 +25,12 @@ def _event(
 
 
 async def test_a_subscriber_that_does_not_read_holds_only_the_newest_event_per_job() -> None:
-    hub = Hub()
+    hub = LocalHub()
     with hub.subscribe(["job-1"]) as slow, hub.subscribe() as everything:
         for seq in range(1, 1001):
-            hub.publish(_event(seq, percent=seq % 30))
-        hub.publish(_event(1001, status=JobStatus.COMPLETED, percent=100))
-        hub.publish(_event(5, job_id="job-2"))
+            hub.deliver(_event(seq, percent=seq % 30))
+        hub.deliver(_event(1001, status=JobStatus.COMPLETED, percent=100))
+        hub.deliver(_event(5, job_id="job-2"))
         assert [e.seq for e in await slow.next_events()] == [1001]
         assert [(e.job_id, e.seq) for e in await everything.next_events()] == [
             ("job-1", 1001),
@@ -39,15 +39,15 @@ async def test_a_subscriber_that_does_not_read_holds_only_the_newest_event_per_j
 
 
 async def test_an_older_event_never_replaces_a_newer_one() -> None:
-    hub = Hub()
+    hub = LocalHub()
     with hub.subscribe(["job-1"]) as subscription:
-        hub.publish(_event(7))
-        hub.publish(_event(6))
+        hub.deliver(_event(7))
+        hub.deliver(_event(6))
         assert [e.seq for e in await subscription.next_events()] == [7]
 
 
 async def test_shutdown_wakes_waiting_readers_and_ends_later_subscriptions() -> None:
-    hub = Hub()
+    hub = LocalHub()
     subscription = hub.subscribe(["job-1"])
     reader = asyncio.create_task(subscription.next_events())
     await asyncio.sleep(0)

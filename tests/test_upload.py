@@ -468,7 +468,7 @@ async def test_an_unfinished_upload_job_resumes_at_start_up(
     # Written as a process killed mid-analysis would have left it.
     store = SQLiteStore(settings.database)
     await store.open()
-    await store.create_upload_job(job, result.model_dump_json())
+    await store.claim(job, refresh=True, now=clock.now(), upload_json=result.model_dump_json())
     await store.close()
 
     async with run_app() as app:

@@ -20,28 +20,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from webapp.backend import open_backend
 from webapp.clock import Clock, SystemClock
-from webapp.errors import AppError, MethodNotAllowed, NotFound
-from webapp.jobs.hub import Hub
-from webapp.jobs.runner import JobRunner
-from webapp.jobs.service import JobService
-from webapp.jobs.sqlite import SQLiteStore
-from webapp.jobs.tracker import JobTracker
+from webapp.errors import AppError, MethodNotAllowed, NotFound, StoreUnavailable
+from webapp.jobs.hub import LocalHub
+from webapp.jobs.store import StoreError
 from webapp.loop_lag import LoopLagMonitor
-from webapp.models import Platform
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
-from webapp.pipeline.scraping.demo import DemoAdapter
-from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
-from webapp.pipeline.scraping.instagram import InstagramGraphAdapter, InstagramGraphConfig
-from webapp.pipeline.scraping.instagram_web import DEFAULT_WEB_BASE as INSTAGRAM_WEB
-from webapp.pipeline.scraping.instagram_web import InstagramWebAdapter, InstagramWebConfig
-from webapp.pipeline.scraping.router import PlatformRouter
-from webapp.pipeline.scraping.tiktok_research import TikTokResearchAdapter, TikTokResearchConfig
-from webapp.pipeline.scraping.tiktok_web import DEFAULT_WEB_BASE as TIKTOK_WEB
-from webapp.pipeline.scraping.tiktok_web import TikTokWebAdapter, TikTokWebConfig
-from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
-from webapp.pipeline.workers import make_workers
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
@@ -64,13 +50,14 @@ def create_app(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     adapter: Adapter | None = None,
-    hub: Hub | None = None,
+    hub: LocalHub | None = None,
 ) -> Starlette:
-    """Build the app. Tests pass a fake clock, a seeded random source or their own hub."""
+    """Build the app. Tests pass a fake clock, a seeded random source or their own hub (this
+    process's fan-out; with Redis, events from every process reach it)."""
     settings = settings if settings is not None else Settings.from_env()
     clock = clock if clock is not None else SystemClock()
     rng = rng if rng is not None else random.Random()
-    hub = hub if hub is not None else Hub()
+    hub = hub if hub is not None else LocalHub()
     document = openapi_document()
     templates = make_templates(PROJECT_ROOT / "templates")
 
@@ -84,77 +71,38 @@ def create_app(
         # fans an event out to thousands of streams, the default 5 ms switch interval makes every
         # hand-off wait up to 5 ms (a commit takes several), delaying the job's next state.
         sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_SECONDS))
-        store = SQLiteStore(settings.database)
-        await store.open()
-        http_settings = HttpSettings()
-        http_client = make_client(http_settings)
-        http = HttpClient(http_client, http_settings, sleep=clock.sleep, rng=rng, now=clock.now)
-        scraper = adapter if adapter is not None else _scraper(settings, http, clock)
-        workers = make_workers(settings.analysis_processes)
-        try:
-            await workers.start()
-            tracker = JobTracker(
-                store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds
-            )
-            async with JobRunner(
-                store=store,
-                tracker=tracker,
-                adapter=scraper,
-                workers=workers,
-                clock=clock,
-                rng=rng,
-                max_concurrency=settings.max_concurrency,
-                max_attempts=settings.max_attempts,
-                retry_base_seconds=settings.retry_base_seconds,
-                retry_max_seconds=settings.retry_max_seconds,
-                sweep_interval_seconds=settings.sweep_interval_seconds,
-            ) as runner:
-                await runner.sweep()
-                await runner.recover()
-                service = JobService(
-                    store=store,
-                    tracker=tracker,
-                    runner=runner,
-                    clock=clock,
-                    max_queued=settings.max_queued,
-                )
-                logger.info("Serving with database %s", settings.database)
-                # What start-up built (modules, schemas, templates) lives as long as the
-                # process: keep it out of the garbage collector's full scans, and scan less
-                # often (every job allocates thousands of objects but hardly any cycles), so
-                # collections stop walking the queued jobs again and again.
-                gc.freeze()
-                thresholds = gc.get_threshold()
-                gc.set_threshold(*GC_THRESHOLDS)
-                loop_lag = LoopLagMonitor()
-                watchers = [
-                    asyncio.create_task(watch_server_exit(_restarting)),
-                    asyncio.create_task(loop_lag.run()),
-                    asyncio.create_task(_keep_alive(hub, clock, settings.stream_ping_seconds)),
-                ]
-                try:
-                    yield {
-                        "app": AppState(
-                            settings=settings,
-                            store=store,
-                            hub=hub,
-                            tracker=tracker,
-                            runner=runner,
-                            service=service,
-                            loop_lag=loop_lag,
-                            templates=templates,
-                        )
-                    }
-                finally:
-                    gc.set_threshold(*thresholds)
-                    gc.unfreeze()
-                    for watcher in watchers:
-                        watcher.cancel()
-                    _restarting()
-        finally:
-            await workers.close()
-            await http_client.aclose()
-            await store.close()
+        async with open_backend(
+            settings, clock=clock, rng=rng, adapter=adapter, hub=hub
+        ) as backend:
+            logger.info("Serving with the %s", backend.description)
+            # What start-up built (modules, schemas, templates) lives as long as the
+            # process: keep it out of the garbage collector's full scans, and scan less
+            # often (every job allocates thousands of objects but hardly any cycles), so
+            # collections stop walking the queued jobs again and again.
+            gc.freeze()
+            thresholds = gc.get_threshold()
+            gc.set_threshold(*GC_THRESHOLDS)
+            loop_lag = LoopLagMonitor()
+            watchers = [
+                asyncio.create_task(watch_server_exit(_restarting)),
+                asyncio.create_task(loop_lag.run()),
+                asyncio.create_task(_keep_alive(hub, clock, settings.stream_ping_seconds)),
+            ]
+            try:
+                yield {
+                    "app": AppState(
+                        settings=settings,
+                        service=backend.service,
+                        loop_lag=loop_lag,
+                        templates=templates,
+                    )
+                }
+            finally:
+                gc.set_threshold(*thresholds)
+                gc.unfreeze()
+                for watcher in watchers:
+                    watcher.cancel()
+                _restarting()
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
@@ -189,37 +137,7 @@ _ERROR_TITLES = {
 }
 
 
-def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
-    """Each platform's live adapter where its credentials are set, the demo adapter elsewhere
-    (and everywhere with WEBAPP_SOURCE=demo)."""
-    live: dict[Platform, Adapter] = {}
-    if settings.source != "demo" and settings.youtube_api_key:
-        config = YouTubeConfig(api_key=settings.youtube_api_key, api_base=settings.youtube_api_base)
-        live[Platform.YOUTUBE] = YouTubeAdapter(http, config, now=clock.now)
-    if settings.source != "demo" and settings.instagram_access_token and settings.instagram_user_id:
-        graph = InstagramGraphConfig(
-            access_token=settings.instagram_access_token,
-            user_id=settings.instagram_user_id,
-            graph_base=settings.instagram_graph_base,
-        )
-        live[Platform.INSTAGRAM] = InstagramGraphAdapter(http, graph, now=clock.now)
-    elif settings.source != "demo" and (settings.instagram_web or settings.instagram_web_base):
-        web = InstagramWebConfig(web_base=settings.instagram_web_base or INSTAGRAM_WEB)
-        live[Platform.INSTAGRAM] = InstagramWebAdapter(http, web)
-    if settings.source != "demo" and settings.tiktok_client_key and settings.tiktok_client_secret:
-        research = TikTokResearchConfig(
-            client_key=settings.tiktok_client_key,
-            client_secret=settings.tiktok_client_secret,
-            api_base=settings.tiktok_api_base,
-        )
-        live[Platform.TIKTOK] = TikTokResearchAdapter(http, research, now=clock.now)
-    elif settings.source != "demo" and (settings.tiktok_web or settings.tiktok_web_base):
-        tiktok_web = TikTokWebConfig(web_base=settings.tiktok_web_base or TIKTOK_WEB)
-        live[Platform.TIKTOK] = TikTokWebAdapter(http, tiktok_web, now=clock.now)
-    return PlatformRouter(live, DemoAdapter(clock, settings.demo_delay_seconds))
-
-
-async def _keep_alive(hub: Hub, clock: Clock, seconds: float) -> None:
+async def _keep_alive(hub: LocalHub, clock: Clock, seconds: float) -> None:
     """One timer for every live stream: each tick makes every stream send a ping."""
     while True:
         await clock.sleep(seconds)
@@ -259,6 +177,16 @@ def _error_handlers(templates: Jinja2Templates) -> dict[Any, ErrorHandler]:
             error.code = "http_error"
         return render(request, error, exc.headers)
 
+    async def store_error(request: Request, exc: Exception) -> Response:
+        """The store (SQLite file or Redis) cannot be used: a clear 503, never a traceback."""
+        logger.warning("Store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        error = StoreUnavailable(
+            "The job store is unavailable right now, so nothing was changed. "
+            "Try again in a moment.",
+            headers={"Retry-After": "5"},
+        )
+        return render(request, error, error.headers)
+
     async def unexpected_error(request: Request, exc: Exception) -> Response:
         logger.error("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         error = AppError("Something went wrong on our side. Try again in a moment.")
@@ -266,4 +194,9 @@ def _error_handlers(templates: Jinja2Templates) -> dict[Any, ErrorHandler]:
         error.code = "internal_error"
         return render(request, error, None)
 
-    return {AppError: app_error, HTTPException: http_error, Exception: unexpected_error}
+    return {
+        AppError: app_error,
+        HTTPException: http_error,
+        StoreError: store_error,
+        Exception: unexpected_error,
+    }

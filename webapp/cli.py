@@ -1,4 +1,5 @@
-"""Command line: `python -m webapp serve --host H --port P` and `python -m webapp audience FILE`."""
+"""Command line: `python -m webapp serve --host H --port P`, `python -m webapp worker
+[--concurrency N]` (with WEBAPP_REDIS_URL) and `python -m webapp audience FILE`."""
 
 from __future__ import annotations
 
@@ -98,6 +99,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="serve the web app and the JSON API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    worker = commands.add_parser(
+        "worker", help="run analyses from the Redis queue (needs WEBAPP_REDIS_URL)"
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="jobs run at once by this process (default: WEBAPP_WORKER_CONCURRENCY, 16)",
+    )
     audience = commands.add_parser(
         "audience",
         help="score follower accounts from JSON Lines: fake probability, verdict, audience type",
@@ -117,6 +127,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "worker":
+        if not settings.redis_url:
+            print(
+                "webapp worker: set WEBAPP_REDIS_URL (e.g. redis://localhost:6379/0); without "
+                "Redis, `webapp serve` runs the jobs itself",
+                file=sys.stderr,
+            )
+            return 2
+        if args.concurrency is not None and args.concurrency < 1:
+            print("webapp worker: --concurrency must be at least 1", file=sys.stderr)
+            return 2
+        import asyncio
+
+        from webapp.worker import run_worker
+
+        asyncio.run(run_worker(settings, concurrency=args.concurrency))
+        return 0
     if args.command == "serve":
         import uvicorn
 

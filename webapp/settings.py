@@ -47,6 +47,14 @@ class Settings:
     # Worker processes for analysis; 0 runs it in a thread of the web process.
     analysis_processes: int = field(default_factory=lambda: default_analysis_processes())
     log_level: str = "INFO"
+    # Scale-out: with a Redis URL, jobs, reports and events live in Redis, web processes only
+    # enqueue, and `python -m webapp worker` processes (SAQ) run the jobs.
+    redis_url: str = field(default="", repr=False)  # may carry a password
+    worker_concurrency: int = 16
+    # A worker that stops heart-beating for this long is taken for dead, and its job re-run.
+    worker_heartbeat_seconds: float = 10.0
+    # How often workers look for jobs of dead workers (and orphaned or expired entries).
+    worker_sweep_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -68,6 +76,7 @@ class Settings:
             "max_attempts",
             "max_body_bytes",
             "max_upload_bytes",
+            "worker_concurrency",
         )
         for name in positive:
             if getattr(self, name) < 1:
@@ -82,9 +91,19 @@ class Settings:
         for name in non_negative:
             if getattr(self, name) < 0:
                 raise SettingsError(f"WEBAPP_{name.upper()} must not be negative")
-        for name in ("sweep_interval_seconds", "stream_ping_seconds"):
+        for name in (
+            "sweep_interval_seconds",
+            "stream_ping_seconds",
+            "worker_heartbeat_seconds",
+            "worker_sweep_seconds",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be greater than 0")
+        if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError(
+                "WEBAPP_REDIS_URL must start with redis://, rediss:// or unix:// "
+                "(e.g. redis://localhost:6379/0)"
+            )
         if self.source not in ("auto", "demo"):
             raise SettingsError("WEBAPP_SOURCE must be 'auto' or 'demo'")
 

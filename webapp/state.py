@@ -10,11 +10,7 @@ from starlette.requests import HTTPConnection
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
-    from webapp.jobs.hub import Hub
-    from webapp.jobs.runner import JobRunner
     from webapp.jobs.service import JobService
-    from webapp.jobs.store import Store
-    from webapp.jobs.tracker import JobTracker
     from webapp.loop_lag import LoopLagMonitor
     from webapp.settings import Settings
 
@@ -22,10 +18,6 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class AppState:
     settings: Settings
-    store: Store
-    hub: Hub
-    tracker: JobTracker
-    runner: JobRunner
     service: JobService
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates

@@ -1,4 +1,8 @@
-"""In-process pub/sub of job events. Progress is state: subscribers see the newest event per job.
+"""Pub/sub of job events. Progress is state: subscribers see the newest event per job.
+
+`Hub` is what the rest of the app uses; `LocalHub` fans events out inside one process, and
+`webapp.jobs.redis_hub.RedisHub` carries them between processes through Redis, delivering them
+to its own `LocalHub`.
 
 A subscription buffers at most one event per job (the newest), so a slow reader can skip
 intermediate percents but never the terminal event, and never slows the publisher. Encoded forms
@@ -14,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from webapp.models import ErrorCode, JobStatus, Phase, Verdict
 
@@ -87,7 +91,7 @@ class JobEvent:
 class Subscription:
     """Events for some jobs (or all jobs when `job_ids` is None), newest per job."""
 
-    def __init__(self, hub: Hub, job_ids: frozenset[str] | None) -> None:
+    def __init__(self, hub: LocalHub, job_ids: frozenset[str] | None) -> None:
         self._hub = hub
         self.job_ids = job_ids
         self._pending: dict[str, JobEvent] = {}
@@ -150,7 +154,33 @@ class Subscription:
                 yield event
 
 
-class Hub:
+class Hub(Protocol):
+    """Where job events are published and subscribed to."""
+
+    @property
+    def closing(self) -> str | None:
+        """Why this process's subscriptions end (None while they do not)."""
+        ...
+
+    @property
+    def subscribers(self) -> int: ...
+
+    async def publish(self, event: JobEvent) -> None:
+        """Deliver the event to every subscriber of its job, in every process that shares it."""
+        ...
+
+    def subscribe(self, job_ids: Iterable[str] | None = None) -> Subscription: ...
+
+    def tick(self) -> None:
+        """One keep-alive tick for every subscriber of this process."""
+        ...
+
+    def shutdown(self, reason: str) -> None:
+        """End this process's subscriptions (and any opened from now on) with `reason`."""
+        ...
+
+
+class LocalHub:
     """Fans events out to subscriptions, waking their readers in slices of `wake_batch`.
 
     Waking ten thousand readers at once would queue them all ahead of everything else on the
@@ -173,12 +203,20 @@ class Hub:
     def subscribers(self) -> int:
         return len(self._everything) + sum(len(subs) for subs in self._by_job.values())
 
-    def publish(self, event: JobEvent) -> None:
+    async def publish(self, event: JobEvent) -> None:
+        self.deliver(event)
+
+    def deliver(self, event: JobEvent) -> None:
+        """Offer the event to this process's subscribers (never waits)."""
         self.published += 1
         for subscription in self._by_job.get(event.job_id, ()):
             subscription.offer(event)
         for subscription in self._everything:
             subscription.offer(event)
+
+    def watched(self) -> tuple[set[str], bool]:
+        """The jobs some subscription names, and whether any follows every job."""
+        return set(self._by_job), bool(self._everything)
 
     def subscribe(self, job_ids: Iterable[str] | None = None) -> Subscription:
         subscription = Subscription(self, None if job_ids is None else frozenset(job_ids))

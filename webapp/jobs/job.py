@@ -36,6 +36,7 @@ class Job:
     score: float | None = None
     verdict: Verdict | None = None
     is_demo: bool | None = None
+    source: str | None = None
 
     @classmethod
     def new(

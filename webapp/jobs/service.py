@@ -1,20 +1,25 @@
-"""What the routes call: submit with dedup and back-pressure, status, report."""
+"""What the routes call, and all they call: submit with dedup and back-pressure, status, report,
+live streams and health. Whatever the backend (SQLite in one process, or Redis shared by many),
+the routes see only this."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from webapp.clock import Clock
 from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
 from webapp.handles import dedup_key, normalise_handle, upload_dedup_key
+from webapp.jobs.hub import Hub
 from webapp.jobs.job import Job, is_job_id
-from webapp.jobs.runner import JobRunner
-from webapp.jobs.store import Store
-from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus, Platform
+from webapp.jobs.queue import JobQueue
+from webapp.jobs.store import Store, StoreError
+from webapp.jobs.stream import JobStream
+from webapp.jobs.tracker import JobTracker, event_of
+from webapp.models import AnalyzeRequest, JobStatus, JobStatusResponse, Platform
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
 logger = logging.getLogger(__name__)
@@ -26,22 +31,33 @@ class Submission:
     deduplicated: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Health:
+    problem: str | None  # why the store cannot be used; None when it can
+    running: int
+    waiting: int
+    subscribers: int
+
+
 class JobService:
     def __init__(
         self,
         *,
         store: Store,
         tracker: JobTracker,
-        runner: JobRunner,
+        queue: JobQueue,
+        hub: Hub,
         clock: Clock,
         max_queued: int,
     ) -> None:
         self._store = store
         self._tracker = tracker
-        self._runner = runner
+        self._queue = queue
+        self._hub = hub
         self._clock = clock
         self._max_queued = max_queued
-        # Single flight per account: concurrent identical submissions wait for the first.
+        # Single flight per account within this process: concurrent identical submissions wait
+        # for the first. Across processes the store's claim is atomic on its own.
         self._submitting: dict[str, asyncio.Future[None]] = {}
 
     async def submit(self, request: AnalyzeRequest) -> Submission:
@@ -74,22 +90,9 @@ class JobService:
     ) -> Submission:
         while (in_flight := self._submitting.get(key)) is not None:
             await asyncio.shield(in_flight)
-        # A running job is already a fresh run, so even `refresh` joins it.
-        if (active := self._tracker.active_for_key(key)) is not None:
-            return Submission(active, deduplicated=True)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._submitting[key] = done
         try:
-            if not refresh:
-                reusable = await self._store.find_reusable(key, self._clock.now())
-                if reusable is not None:
-                    return Submission(reusable, deduplicated=True)
-            if self._tracker.pending_count >= self._max_queued:
-                raise QueueFull(
-                    f"{self._tracker.pending_count} analyses are already waiting; "
-                    "try again in a minute.",
-                    headers={"Retry-After": "30"},
-                )
             job = Job.new(
                 platform=platform,
                 handle=handle,
@@ -97,8 +100,19 @@ class JobService:
                 now=self._clock.now(),
                 has_upload=upload_json is not None,
             )
-            await self._tracker.track(job, upload_json=upload_json)
-            self._runner.start(job)
+            waiting = await self._queue.waiting()
+            # A running job is already a fresh run, so even `refresh` joins it.
+            claimed = await self._tracker.create(
+                job, refresh=refresh, upload_json=upload_json, allowed=waiting < self._max_queued
+            )
+            if claimed is None:
+                raise QueueFull(
+                    f"{waiting} analyses are already waiting; try again in a minute.",
+                    headers={"Retry-After": "30"},
+                )
+            if claimed.id != job.id:
+                return Submission(claimed, deduplicated=True)
+            await self._queue.enqueue(job)
             logger.info("Job %s accepted for %s", job.id, key)
             return Submission(job, deduplicated=False)
         finally:
@@ -107,14 +121,15 @@ class JobService:
 
     async def job(self, job_id: str) -> Job:
         """The job's current state; NotFound when unknown, malformed or expired."""
-        job = self._tracker.get(job_id) if is_job_id(job_id) else None
-        if job is None and is_job_id(job_id):
-            job = await self._store.get_job(job_id)
+        job = await self._tracker.current(job_id) if is_job_id(job_id) else None
         if job is None or (job.expires_at is not None and job.expires_at <= self._clock.now()):
             raise NotFound(
                 f"No job {job_id[:64]!r}. It may have expired; submit the account again."
             )
         return job
+
+    async def status(self, job_id: str) -> JobStatusResponse:
+        return (await self.job(job_id)).to_status(self._queue.max_attempts)
 
     async def recent_jobs(self, limit: int) -> list[Job]:
         """The newest jobs that have not expired, newest first."""
@@ -146,3 +161,30 @@ class JobService:
         if body is None:
             raise NotFound(f"No report for job {job_id!r}. It may have expired.")
         return body
+
+    async def open_stream(self, job_ids: Sequence[str] | None) -> JobStream:
+        """Events of the named jobs until they all end (NotFound for an unknown id), or of every
+        job from the unfinished ones on (`job_ids` None) until the server shuts down.
+
+        Subscribes first, then reads the current states, so no change slips between."""
+        subscription = self._hub.subscribe(job_ids)
+        try:
+            if job_ids is None:
+                current = [event_of(job) for job in await self._tracker.unfinished()]
+            else:
+                current = [event_of(await self.job(job_id)) for job_id in dict.fromkeys(job_ids)]
+        except BaseException:
+            subscription.close()
+            raise
+        return JobStream(subscription, current, until_all_end=job_ids is not None)
+
+    async def health(self) -> Health:
+        try:
+            await self._store.ping()
+            problem = None
+        except StoreError as exc:
+            problem = str(exc)
+        running = waiting = 0
+        if problem is None:
+            running, waiting = await self._queue.running(), await self._queue.waiting()
+        return Health(problem, running, waiting, self._hub.subscribers)

@@ -90,22 +90,37 @@ MIGRATIONS: tuple[str, ...] = (
         is_demo = json_extract(reports.body, '$.is_demo')
     FROM reports WHERE reports.job_id = jobs.id AND jobs.status = 'completed'
     """,
+    # 4: where the data came from (the report's `source`), on the job row like the headline.
+    """
+    ALTER TABLE jobs ADD COLUMN source TEXT;
+    UPDATE jobs SET source = json_extract(reports.body, '$.source')
+    FROM reports WHERE reports.job_id = jobs.id AND jobs.status = 'completed'
+    """,
 )
 
 _JOB_COLUMNS = (
     "id, platform, handle, dedup_key, status, phase, percent, message, attempt, seq, "
     "error_message, created_at, updated_at, completed_at, expires_at, has_upload, "
-    "error_code, score, verdict, is_demo"
+    "error_code, score, verdict, is_demo, source"
 )
-# has_upload is fixed when the job is created, so an update leaves it alone.
+# has_upload is fixed when the job is created, so an update leaves it alone; a finished job is
+# never changed again.
 _UPSERT_JOB = (
-    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 20)}) "
+    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 21)}) "
     "ON CONFLICT (id) DO UPDATE SET status = excluded.status, phase = excluded.phase, "
     "percent = excluded.percent, message = excluded.message, attempt = excluded.attempt, "
     "seq = excluded.seq, error_message = excluded.error_message, "
     "updated_at = excluded.updated_at, completed_at = excluded.completed_at, "
     "expires_at = excluded.expires_at, error_code = excluded.error_code, "
-    "score = excluded.score, verdict = excluded.verdict, is_demo = excluded.is_demo"
+    "score = excluded.score, verdict = excluded.verdict, is_demo = excluded.is_demo, "
+    "source = excluded.source WHERE jobs.status NOT IN ('completed', 'failed')"
+)
+# The job a submission shares: the account's unfinished one first, else its newest completed
+# one (ignored on refresh) that has not expired.
+_SHAREABLE = (
+    f"SELECT {_JOB_COLUMNS} FROM jobs WHERE dedup_key = ? AND (status IN ('pending', "
+    "'processing') OR (? = 0 AND status = 'completed' AND expires_at > ?)) "
+    "ORDER BY status = 'completed', completed_at DESC LIMIT 1"
 )
 _INSERT_UPLOAD = "INSERT INTO uploads (job_id, body, created_at) VALUES (?, ?, ?)"
 _UPSERT_REPORT = (
@@ -163,18 +178,35 @@ class SQLiteStore:
 
     # -- writes -------------------------------------------------------------------------------
 
-    async def save_job(self, job: Job) -> None:
+    async def claim(
+        self,
+        job: Job,
+        *,
+        refresh: bool,
+        now: datetime,
+        upload_json: str | None = None,
+        create: bool = True,
+    ) -> Job | None:
+        # Atomic because one process owns the file and its service lets one submission per
+        # account through at a time (the read and the write cannot interleave with another's).
+        rows = await self._fetch(_SHAREABLE, (job.dedup_key, int(refresh), isoformat(now)))
+        if rows:
+            return _job_from_row(rows[0])
+        if not create:
+            return None
+        statements = [(_UPSERT_JOB, _job_row(job))]
+        if upload_json is not None:
+            statements.append((_INSERT_UPLOAD, (job.id, upload_json, isoformat(job.created_at))))
+        await self._write(statements)
+        return job
+
+    async def save_job(self, job: Job) -> bool:
+        # The tracker checks for a finished job before writing; the upsert's condition keeps
+        # a finished row unchanged all the same.
         await self._write([(_UPSERT_JOB, _job_row(job))])
+        return True
 
-    async def create_upload_job(self, job: Job, upload_json: str) -> None:
-        await self._write(
-            [
-                (_UPSERT_JOB, _job_row(job)),
-                (_INSERT_UPLOAD, (job.id, upload_json, isoformat(job.created_at))),
-            ]
-        )
-
-    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> None:
+    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> bool:
         await self._write(
             [
                 (_UPSERT_JOB, _job_row(job)),
@@ -182,6 +214,7 @@ class SQLiteStore:
                 (_UPSERT_SNAPSHOT, _snapshot_row(snapshot)),
             ]
         )
+        return True
 
     async def delete_expired(self, now: datetime) -> list[str]:
         cutoff = isoformat(now)
@@ -248,14 +281,6 @@ class SQLiteStore:
 
     async def get_job(self, job_id: str) -> Job | None:
         rows = await self._fetch(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
-        return _job_from_row(rows[0]) if rows else None
-
-    async def find_reusable(self, dedup_key: str, now: datetime) -> Job | None:
-        rows = await self._fetch(
-            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE dedup_key = ? AND status = 'completed' "
-            "AND expires_at > ? ORDER BY completed_at DESC LIMIT 1",
-            (dedup_key, isoformat(now)),
-        )
         return _job_from_row(rows[0]) if rows else None
 
     async def get_report(self, job_id: str) -> str | None:
@@ -410,6 +435,7 @@ def _job_row(job: Job) -> tuple[Any, ...]:
         job.score,
         job.verdict,
         None if job.is_demo is None else int(job.is_demo),
+        job.source,
     )
 
 
@@ -435,6 +461,7 @@ def _job_from_row(row: Sequence[Any]) -> Job:
         score=row[17],
         verdict=_verdict(row[18]),
         is_demo=None if row[19] is None else bool(row[19]),
+        source=row[20],
     )
 
 

@@ -1,4 +1,4 @@
-"""What the job core needs from storage. SQLite implements it now; Redis can follow unchanged."""
+"""What the job core needs from storage: SQLite (one process) and Redis (many) implement it."""
 
 from __future__ import annotations
 
@@ -22,27 +22,35 @@ class Store(Protocol):
         """Return when the store can read and write; raise StoreError otherwise."""
         ...
 
-    async def save_job(self, job: Job) -> None:
-        """Insert or update the job's state row."""
+    async def claim(
+        self,
+        job: Job,
+        *,
+        refresh: bool,
+        now: datetime,
+        upload_json: str | None = None,
+        create: bool = True,
+    ) -> Job | None:
+        """The job a submission of `job`'s account gets, decided atomically: the account's
+        unfinished job if any; else, unless `refresh`, its newest completed job that has not
+        expired at `now`; else `job` itself, stored (with its uploaded ScrapeResult JSON) in
+        one write. With `create` false, None instead of storing a new job."""
         ...
 
-    async def create_upload_job(self, job: Job, upload_json: str) -> None:
-        """Insert a new job and the ScrapeResult JSON of its uploaded file in one transaction."""
+    async def save_job(self, job: Job) -> bool:
+        """Update the job's state; False (and nothing written) when it has already finished."""
         ...
 
     async def get_upload(self, job_id: str) -> str | None:
         """The ScrapeResult JSON stored with an upload job; deleted along with the job."""
         ...
 
-    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> None:
-        """Write the completed state, its report and the account snapshot in one transaction."""
+    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> bool:
+        """Write the completed state, its report and the account snapshot in one transaction;
+        False (and nothing written) when the job has already finished."""
         ...
 
     async def get_job(self, job_id: str) -> Job | None: ...
-
-    async def find_reusable(self, dedup_key: str, now: datetime) -> Job | None:
-        """The newest completed job for this account whose report has not expired."""
-        ...
 
     async def get_report(self, job_id: str) -> str | None: ...
 

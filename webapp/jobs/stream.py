@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from webapp.errors import NotFound
-from webapp.jobs.hub import Hub, JobEvent, Subscription
-from webapp.jobs.service import JobService
-from webapp.jobs.tracker import JobTracker, event_of
+from webapp.jobs.hub import JobEvent, Subscription
 
 
 class JobStream:
-    """Events of some jobs. Open it with `open_stream`; close it when done (iterating
+    """Events of some jobs. Open it with `JobService.open_stream`; close it when done (iterating
     `events()` to the end closes it)."""
 
     def __init__(
@@ -74,23 +71,3 @@ class JobStream:
 
     def close(self) -> None:
         self._subscription.close()
-
-
-async def open_stream(
-    *, hub: Hub, tracker: JobTracker, service: JobService, job_ids: Sequence[str] | None
-) -> JobStream:
-    """Subscribe, then read current states (in that order, so no change slips between).
-
-    With `job_ids`, raises NotFound for an unknown id and ends when all those jobs have ended;
-    without, follows every job from the active ones on, until the server shuts down.
-    """
-    subscription = hub.subscribe(job_ids)
-    try:
-        if job_ids is None:
-            current = [event_of(job) for job in tracker.active_jobs()]
-        else:
-            current = [event_of(await service.job(job_id)) for job_id in dict.fromkeys(job_ids)]
-    except NotFound:
-        subscription.close()
-        raise
-    return JobStream(subscription, current, until_all_end=job_ids is not None)

@@ -1,7 +1,12 @@
 """The one place a job's state changes: write the store, then update memory, then publish.
 
-Active jobs (and a bounded set of recently finished ones) are kept in memory, so status polls
-cost no query; the store stays the source of truth after a restart.
+Each change has a name and is keyed by job id: `create`, `start`/`progress`, `retry`, `fail`,
+`complete`. All of them go through one private write, which refuses to touch a finished job, so
+a job ends exactly once whoever (a runner, a recovering process, a second worker) tries again.
+
+With `cache` on (one process runs everything), active jobs and a bounded set of recently
+finished ones are kept in memory, so status polls cost no query. With it off (web processes in
+front of Redis, where workers elsewhere change the jobs), every read goes to the store.
 """
 
 from __future__ import annotations
@@ -10,12 +15,13 @@ import dataclasses
 import logging
 from collections import OrderedDict
 from datetime import timedelta
+from typing import Any
 
 from webapp.clock import Clock, isoformat
 from webapp.jobs.hub import Hub, JobEvent
 from webapp.jobs.job import Job
 from webapp.jobs.store import Store
-from webapp.models import ErrorCode, JobStatus, Phase
+from webapp.models import PHASE_BANDS, ErrorCode, JobStatus, Phase
 from webapp.pipeline.report import ReportOutput
 
 logger = logging.getLogger(__name__)
@@ -24,7 +30,7 @@ _PHASE_ORDER = {phase: index for index, phase in enumerate(Phase)}
 
 
 class InvalidTransition(Exception):
-    """A caller tried to change a finished job or move progress backwards."""
+    """A caller tried to change a finished (or unknown) job."""
 
 
 class JobTracker:
@@ -35,14 +41,15 @@ class JobTracker:
         hub: Hub,
         clock: Clock,
         ttl_seconds: float,
+        cache: bool = True,
         recent_limit: int = 10_000,
     ) -> None:
         self._store = store
         self._hub = hub
         self._clock = clock
         self._ttl = timedelta(seconds=ttl_seconds)
+        self._cache = cache
         self._active: dict[str, Job] = {}
-        self._active_by_key: dict[str, str] = {}
         self._pending: set[str] = set()
         self._recent: OrderedDict[str, Job] = OrderedDict()
         self._recent_limit = recent_limit
@@ -50,15 +57,19 @@ class JobTracker:
     # -- reads --------------------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job | None:
-        """The job if it is active or recently finished; None means 'ask the store'."""
+        """The job if this process knows it (active or recently finished); None means 'ask
+        the store'."""
         return self._active.get(job_id) or self._recent.get(job_id)
 
-    def active_for_key(self, dedup_key: str) -> Job | None:
-        job_id = self._active_by_key.get(dedup_key)
-        return self._active.get(job_id) if job_id else None
+    async def current(self, job_id: str) -> Job | None:
+        """The job's newest state: from memory when this process has it, else the store."""
+        return self.get(job_id) or await self._store.get_job(job_id)
 
-    def active_jobs(self) -> list[Job]:
-        return list(self._active.values())
+    async def unfinished(self) -> list[Job]:
+        """Every pending or processing job: from memory, or the store when not caching."""
+        if self._cache:
+            return list(self._active.values())
+        return await self._store.unfinished_jobs()
 
     @property
     def pending_count(self) -> int:
@@ -73,96 +84,146 @@ class JobTracker:
         for job_id in job_ids:
             self._recent.pop(job_id, None)
 
-    # -- writes -------------------------------------------------------------------------------
+    # -- named changes ------------------------------------------------------------------------
 
-    async def track(self, job: Job, *, upload_json: str | None = None) -> Job:
-        """Record a new (or recovered) job, with its uploaded data if any, and announce it."""
-        if upload_json is not None:
-            await self._store.create_upload_job(job, upload_json)
-        else:
-            await self._store.save_job(job)
+    async def create(
+        self, job: Job, *, refresh: bool, upload_json: str | None = None, allowed: bool = True
+    ) -> Job | None:
+        """Store `job` unless its account already has one to share (see `Store.claim`); return
+        the job the caller gets: `job` itself when created, the shared one otherwise, None when
+        a new one was needed but not `allowed` (the queue is full)."""
+        claimed = await self._store.claim(
+            job, refresh=refresh, now=self._clock.now(), upload_json=upload_json, create=allowed
+        )
+        if claimed is not None and claimed.id == job.id:
+            self._remember(job)
+            await self._publish(job)
+        return claimed
+
+    def adopt(self, job: Job) -> None:
+        """Keep a stored pending job in memory, unchanged (a process resuming it)."""
         self._remember(job)
-        self._publish(job)
+
+    async def progress(self, job_id: str, phase: Phase, fraction: float, message: str) -> Job:
+        """The job is running and has got this far in `phase` (0..1 of the phase's band).
+
+        Within an attempt progress only moves forward, whatever a caller reports. The first
+        report also marks the job processing: one event, not 'started' and 'fetching'."""
+        current = await self._require(job_id)
+        low, high = PHASE_BANDS[phase]
+        percent = low + int(max(0.0, min(1.0, fraction)) * (high - low))
+        if _PHASE_ORDER[phase] < _PHASE_ORDER[current.phase]:
+            phase = current.phase
+        return await self._write(
+            current,
+            status=JobStatus.PROCESSING,
+            phase=phase,
+            percent=max(percent, current.percent),
+            message=message,
+        )
+
+    async def retry(self, job_id: str, *, message: str, error_message: str | None) -> Job:
+        """The attempt ended and another will follow: back to pending, attempt + 1, progress
+        back to the start. `error_message` says what went wrong (None keeps the last one)."""
+        current = await self._require(job_id)
+        return await self._write(
+            current,
+            status=JobStatus.PENDING,
+            phase=Phase.SCRAPING,
+            percent=0,
+            attempt=current.attempt + 1,
+            message=message,
+            error_message=error_message or current.error_message,
+        )
+
+    async def fail(self, job_id: str, message: str, code: ErrorCode) -> Job:
+        current = await self._require(job_id)
+        now = self._clock.now()
+        return await self._write(
+            current,
+            status=JobStatus.FAILED,
+            message=message,
+            error_message=message,
+            error_code=code,
+            completed_at=now,
+            expires_at=now + self._ttl,
+        )
+
+    async def complete(self, job_id: str, report: ReportOutput) -> Job:
+        current = await self._require(job_id)
+        now = self._clock.now()
+        return await self._write(
+            current,
+            report=report,
+            status=JobStatus.COMPLETED,
+            phase=Phase.FINALIZING,
+            percent=100,
+            message="Report ready",
+            error_message=None,
+            completed_at=now,
+            expires_at=now + self._ttl,
+            score=report.score,
+            verdict=report.verdict,
+            is_demo=report.is_demo,
+            source=report.source,
+        )
+
+    async def announce(self, job_id: str) -> Job | None:
+        """Publish the job's stored state again (a worker finding it already finished, in
+        case the process that finished it died before publishing)."""
+        job = await self._store.get_job(job_id)
+        if job is not None:
+            await self._publish(job)
         return job
 
-    async def transition(
-        self,
-        job: Job,
-        *,
-        status: JobStatus | None = None,
-        phase: Phase | None = None,
-        percent: int | None = None,
-        message: str | None = None,
-        attempt: int | None = None,
-        error_message: str | None = None,
-        error_code: ErrorCode | None = None,
-        report: ReportOutput | None = None,
+    # -- the one write ------------------------------------------------------------------------
+
+    async def _require(self, job_id: str) -> Job:
+        job = self._active.get(job_id) or await self._store.get_job(job_id)
+        if job is None:
+            raise InvalidTransition(f"job {job_id} is not in the store")
+        return job
+
+    async def _write(
+        self, current: Job, *, report: ReportOutput | None = None, **changes: Any
     ) -> Job:
-        current = self._active.get(job.id, job)
         if current.status.terminal:
-            raise InvalidTransition(f"job {job.id} already {current.status.value}")
-        now = self._clock.now()
-        new_attempt = attempt if attempt is not None else current.attempt
-        same_attempt = new_attempt == current.attempt
-        new_phase = phase if phase is not None else current.phase
-        new_percent = current.percent if percent is None else max(0, min(100, percent))
-        if same_attempt:
-            # Within an attempt progress only moves forward, whatever a caller reports.
-            if _PHASE_ORDER[new_phase] < _PHASE_ORDER[current.phase]:
-                new_phase = current.phase
-            new_percent = max(new_percent, current.percent)
-        new_status = status if status is not None else current.status
+            raise InvalidTransition(f"job {current.id} already {current.status.value}")
         changed = dataclasses.replace(
-            current,
-            status=new_status,
-            phase=new_phase,
-            percent=new_percent,
-            message=message if message is not None else current.message,
-            attempt=new_attempt,
-            seq=current.seq + 1,
-            updated_at=now,
-            error_message=error_message if error_message is not None else current.error_message,
+            current, **changes, seq=current.seq + 1, updated_at=self._clock.now()
         )
-        if new_status.terminal:
-            changed.completed_at = now
-            changed.expires_at = now + self._ttl
-        if new_status is JobStatus.FAILED:
-            # Only a failure has a code (a retry's error_message says what went wrong); a
-            # failure recorded without one can only be our own.
-            changed.error_code = error_code or "internal"
-        if new_status is JobStatus.COMPLETED:
-            changed.phase, changed.percent, changed.error_message = Phase.FINALIZING, 100, None
-            if report is None:
-                raise InvalidTransition("a completed job needs its report and snapshot")
-            changed.score, changed.verdict = report.score, report.verdict
-            changed.is_demo = report.is_demo
-            await self._store.complete_job(changed, report.report_json, report.snapshot)
+        if report is not None:
+            stored = await self._store.complete_job(changed, report.report_json, report.snapshot)
         else:
-            await self._store.save_job(changed)
+            stored = await self._store.save_job(changed)
+        if not stored:
+            # Another process finished the job since we read it: theirs stands.
+            self._active.pop(current.id, None)
+            raise InvalidTransition(f"job {current.id} was finished elsewhere")
         self._remember(changed)
-        self._publish(changed)
+        await self._publish(changed)
         return changed
 
     def _remember(self, job: Job) -> None:
         if job.status.terminal:
             self._active.pop(job.id, None)
-            if self._active_by_key.get(job.dedup_key) == job.id:
-                del self._active_by_key[job.dedup_key]
             self._pending.discard(job.id)
-            self._recent[job.id] = job
-            self._recent.move_to_end(job.id)
-            while len(self._recent) > self._recent_limit:
-                self._recent.popitem(last=False)
+            if self._cache:
+                self._recent[job.id] = job
+                self._recent.move_to_end(job.id)
+                while len(self._recent) > self._recent_limit:
+                    self._recent.popitem(last=False)
+            return
+        if not self._cache:
             return
         self._active[job.id] = job
-        self._active_by_key[job.dedup_key] = job.id
         if job.status is JobStatus.PENDING:
             self._pending.add(job.id)
         else:
             self._pending.discard(job.id)
 
-    def _publish(self, job: Job) -> None:
-        self._hub.publish(event_of(job))
+    async def _publish(self, job: Job) -> None:
+        await self._hub.publish(event_of(job))
 
 
 def event_of(job: Job) -> JobEvent:

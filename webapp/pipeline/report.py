@@ -35,6 +35,7 @@ class ReportOutput:
     score: float | None = None
     verdict: Verdict | None = None
     is_demo: bool = False
+    source: str | None = None
 
 
 def full_report(
@@ -67,4 +68,5 @@ def analyse_and_report(
         score=score.value if score else None,
         verdict=score.verdict if score else None,
         is_demo=report.is_demo,
+        source=report.source,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Literal
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -12,13 +11,12 @@ from starlette.routing import Route
 
 from webapp.errors import InvalidInput
 from webapp.jobs.service import Submission
-from webapp.jobs.store import StoreError
 from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse, ReportResponse
 from webapp.openapi import scrape_result_schema_document
 from webapp.report_csv import csv_filename, posts_csv
 from webapp.routes.body import read_model
 from webapp.routes.upload_body import file_bytes, read_upload_form, upload_request
-from webapp.state import AppState, app_state
+from webapp.state import app_state
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +67,7 @@ async def scrape_result_schema(request: Request) -> Response:
 
 async def status(request: Request) -> Response:
     state = app_state(request)
-    job = await state.service.job(request.path_params["job_id"])
-    return json_response(job.to_status(state.runner.max_attempts))
+    return json_response(await state.service.status(request.path_params["job_id"]))
 
 
 async def report(request: Request) -> Response:
@@ -92,23 +89,18 @@ async def report_csv(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     state = app_state(request)
-    try:
-        await state.store.ping()
-    except StoreError as exc:
-        logger.warning("Health check failed: %s", exc)
-        return json_response(_health(state, "unavailable", str(exc)), 503)
-    return json_response(_health(state, "ok", "ok"))
-
-
-def _health(state: AppState, status: Literal["ok", "unavailable"], store: str) -> HealthResponse:
-    return HealthResponse(
-        status=status,
-        store=store,
-        active_jobs=state.tracker.active_count,
-        queued_jobs=state.tracker.pending_count,
-        subscribers=state.hub.subscribers,
+    health = await state.service.health()
+    if health.problem is not None:
+        logger.warning("Health check failed: %s", health.problem)
+    body = HealthResponse(
+        status="ok" if health.problem is None else "unavailable",
+        store=health.problem or "ok",
+        active_jobs=health.running + health.waiting,
+        queued_jobs=health.waiting,
+        subscribers=health.subscribers,
         loop_lag_ms=state.loop_lag.summary_ms(),
     )
+    return json_response(body, 200 if health.problem is None else 503)
 
 
 routes = [

@@ -17,7 +17,6 @@ from starlette.routing import Route
 from webapp.errors import AppError, InvalidInput, NotFound
 from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job, is_job_id
-from webapp.jobs.stream import open_stream
 from webapp.models import JobStatus
 from webapp.report_view import report_view
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
@@ -36,9 +35,7 @@ def _frame(event: str, data: str) -> bytes:
 async def job_stream(request: Request) -> Response | EventStreamResponse:
     state = app_state(request)
     job = await state.service.job(request.path_params["job_id"])
-    stream = await open_stream(
-        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=[job.id]
-    )
+    stream = await state.service.open_stream([job.id])
 
     async def render(event: JobEvent) -> bytes:
         return await _job_page_frames(state, job, event)
@@ -81,9 +78,7 @@ async def jobs_stream(request: Request) -> Response | EventStreamResponse:
             continue  # expired since the page was rendered: its row simply stops updating
     if not jobs:
         return Response(_END, media_type="text/event-stream")
-    stream = await open_stream(
-        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=list(jobs)
-    )
+    stream = await state.service.open_stream(list(jobs))
     following = {event.job_id for event in stream.current if not event.terminal}
 
     async def render(event: JobEvent) -> bytes:

@@ -16,7 +16,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from webapp.errors import InvalidInput, NotFound
 from webapp.jobs.job import is_job_id
-from webapp.jobs.stream import JobStream, open_stream
+from webapp.jobs.stream import JobStream
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.state import AppState, app_state
 
@@ -24,9 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 async def _open(state: AppState, job_ids: list[str] | None) -> JobStream:
-    return await open_stream(
-        hub=state.hub, tracker=state.tracker, service=state.service, job_ids=job_ids
-    )
+    return await state.service.open_stream(job_ids)
 
 
 async def job_events(request: Request) -> Response | EventStreamResponse:

@@ -1,0 +1,317 @@
+"""The Redis store: job state, reports and the dedup index shared by every web and worker process.
+
+Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redis Cluster):
+
+* `jobs:{id}`: the job's state as JSON; `EXPIRE`d the TTL after it finishes;
+* `jobs:{id}:report`, `jobs:{id}:upload`: its report and uploaded data, expiring with it;
+* `jobs:handle:{handle}:{platform}` (`:upload:{digest}` for an upload): the account's newest job
+  id, for dedup; it expires with the job it points to;
+* `jobs:recent` (sorted set, by creation time) and `jobs:unfinished` (set): indexes, trimmed of
+  ids whose job has expired;
+* `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires.
+
+Every change that must be atomic is one Lua script: a claim (find the account's job to share
+or create one), and a state write that refuses to touch a finished job. So 30 identical POSTs
+spread over many web processes make one job, and a job completes once, with one report.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, get_args
+
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
+
+from webapp.clock import isoformat, parse_iso
+from webapp.jobs.job import Job
+from webapp.jobs.store import StoreError
+from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
+
+logger = logging.getLogger(__name__)
+
+RECENT = "jobs:recent"
+UNFINISHED = "jobs:unfinished"
+
+# KEYS: handle key, job key, upload key, recent, unfinished.
+# ARGV: job JSON, refresh (0/1), now (epoch s), create (0/1), job id, upload JSON or "",
+# created (epoch s). Returns the JSON of the job the submission gets, or nil (full queue).
+_CLAIM = """
+local current_id = redis.call('GET', KEYS[1])
+if current_id then
+  local raw = redis.call('GET', 'jobs:' .. current_id)
+  if raw then
+    local job = cjson.decode(raw)
+    if job.status == 'pending' or job.status == 'processing' then return raw end
+    if ARGV[2] == '0' and job.status == 'completed'
+        and tonumber(job.expires_ts) > tonumber(ARGV[3]) then
+      return raw
+    end
+  end
+end
+if ARGV[4] == '0' then return false end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[1], ARGV[5])
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
+redis.call('ZADD', KEYS[4], ARGV[7], ARGV[5])
+redis.call('SADD', KEYS[5], ARGV[5])
+return ARGV[1]
+"""
+
+# KEYS: job key, unfinished, handle key, upload key, report key, snapshots key.
+# ARGV: job JSON, job id, TTL seconds for a finished job (0 while unfinished), report JSON or
+# "", snapshot JSON or "", snapshot score. Returns 1 when written, 0 when the job had finished
+# (or is gone) and nothing was written.
+_WRITE = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local status = cjson.decode(raw).status
+if status == 'completed' or status == 'failed' then return 0 end
+local ttl = tonumber(ARGV[3])
+if ttl > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+  redis.call('SREM', KEYS[2], ARGV[2])
+  if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('EXPIRE', KEYS[3], ttl) end
+  redis.call('EXPIRE', KEYS[4], ttl)
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'EX', ttl) end
+  if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) end
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1
+"""
+
+_ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
+_VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
+
+
+def job_key(job_id: str) -> str:
+    return f"jobs:{job_id}"
+
+
+def handle_key(job: Job) -> str:
+    """`jobs:handle:{handle}:{platform}`, plus the upload's part of the dedup key if any."""
+    account = f"{job.platform.value}:{job.handle}"
+    suffix = job.dedup_key[len(account) :] if job.dedup_key.startswith(account) else ""
+    return f"jobs:handle:{job.handle}:{job.platform.value}{suffix}"
+
+
+def snapshots_key(platform: Platform, handle: str) -> str:
+    return f"snapshots:{platform.value}:{handle}"
+
+
+class RedisStore:
+    def __init__(self, url: str, *, ttl_seconds: float) -> None:
+        self.url = url
+        self._ttl = max(1, round(ttl_seconds))
+        self._redis: aioredis.Redis | None = None
+        self._claim: Any = None
+        self._write: Any = None
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        if self._redis is None:
+            raise StoreError("the store is closed")
+        return self._redis
+
+    async def open(self) -> None:
+        # Short timeouts: a Redis that went away makes requests fail fast with a 503, not hang.
+        self._redis = aioredis.from_url(
+            self.url, socket_timeout=5.0, socket_connect_timeout=2.0, health_check_interval=10
+        )
+        self._claim = self._redis.register_script(_CLAIM)
+        self._write = self._redis.register_script(_WRITE)
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
+
+    async def ping(self) -> None:
+        await self._call(self.redis.ping())
+
+    # -- writes -------------------------------------------------------------------------------
+
+    async def claim(
+        self,
+        job: Job,
+        *,
+        refresh: bool,
+        now: datetime,
+        upload_json: str | None = None,
+        create: bool = True,
+    ) -> Job | None:
+        raw = await self._call(
+            self._claim(
+                keys=[
+                    handle_key(job),
+                    job_key(job.id),
+                    f"{job_key(job.id)}:upload",
+                    RECENT,
+                    UNFINISHED,
+                ],
+                args=[
+                    _job_json(job),
+                    int(refresh),
+                    now.timestamp(),
+                    int(create),
+                    job.id,
+                    upload_json or "",
+                    job.created_at.timestamp(),
+                ],
+            )
+        )
+        return None if raw is None else _job_from_json(raw)
+
+    async def save_job(self, job: Job) -> bool:
+        return await self._save(job, None, None)
+
+    async def complete_job(self, job: Job, report_json: str, snapshot: Snapshot) -> bool:
+        return await self._save(job, report_json, snapshot)
+
+    async def _save(self, job: Job, report_json: str | None, snapshot: Snapshot | None) -> bool:
+        ttl = self._ttl if job.status.terminal else 0
+        written = await self._call(
+            self._write(
+                keys=[
+                    job_key(job.id),
+                    UNFINISHED,
+                    handle_key(job),
+                    f"{job_key(job.id)}:upload",
+                    f"{job_key(job.id)}:report",
+                    snapshots_key(job.platform, job.handle),
+                ],
+                args=[
+                    _job_json(job),
+                    job.id,
+                    ttl,
+                    report_json or "",
+                    snapshot.model_dump_json() if snapshot is not None else "",
+                    snapshot.taken_at.timestamp() if snapshot is not None else 0,
+                ],
+            )
+        )
+        return bool(written)
+
+    async def delete_expired(self, now: datetime) -> list[str]:
+        """Redis expires the jobs by itself; this trims the ids of expired jobs from the
+        indexes and returns them."""
+        ids = [_text(i) for i in await self._call(self.redis.zrange(RECENT, 0, -1))]
+        gone: list[str] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            exists = await self._call(self.redis.mget([job_key(i) for i in chunk]))
+            gone.extend(job_id for job_id, raw in zip(chunk, exists, strict=True) if raw is None)
+        if gone:
+            await self._call(self.redis.zrem(RECENT, *gone))
+            await self._call(self.redis.srem(UNFINISHED, *gone))
+        return gone
+
+    # -- reads --------------------------------------------------------------------------------
+
+    async def get_job(self, job_id: str) -> Job | None:
+        raw = await self._call(self.redis.get(job_key(job_id)))
+        return None if raw is None else _job_from_json(raw)
+
+    async def get_report(self, job_id: str) -> str | None:
+        raw = await self._call(self.redis.get(f"{job_key(job_id)}:report"))
+        return None if raw is None else _text(raw)
+
+    async def get_upload(self, job_id: str) -> str | None:
+        raw = await self._call(self.redis.get(f"{job_key(job_id)}:upload"))
+        return None if raw is None else _text(raw)
+
+    async def recent_jobs(self, limit: int, now: datetime) -> list[Job]:
+        ids = [_text(i) for i in await self._call(self.redis.zrevrange(RECENT, 0, 2 * limit))]
+        jobs = await self._jobs(ids)
+        live = [job for job in jobs if job.expires_at is None or job.expires_at > now]
+        return live[:limit]
+
+    async def unfinished_jobs(self) -> list[Job]:
+        ids = [_text(i) for i in await self._call(self.redis.smembers(UNFINISHED))]
+        jobs = [job for job in await self._jobs(ids) if not job.status.terminal]
+        return sorted(jobs, key=lambda job: job.created_at)
+
+    async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:
+        rows = await self._call(self.redis.zrange(snapshots_key(platform, handle), 0, -1))
+        return [Snapshot.model_validate_json(row) for row in rows]
+
+    async def _jobs(self, ids: Sequence[str]) -> list[Job]:
+        if not ids:
+            return []
+        rows = await self._call(self.redis.mget([job_key(i) for i in ids]))
+        return [_job_from_json(raw) for raw in rows if raw is not None]
+
+    @staticmethod
+    async def _call(awaitable: Any) -> Any:
+        try:
+            return await awaitable
+        except (RedisError, OSError) as exc:
+            raise StoreError(f"Redis cannot be reached: {exc}") from exc
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _job_json(job: Job) -> str:
+    return json.dumps(
+        {
+            "id": job.id,
+            "platform": job.platform.value,
+            "handle": job.handle,
+            "dedup_key": job.dedup_key,
+            "status": job.status.value,
+            "phase": job.phase.value,
+            "percent": job.percent,
+            "message": job.message,
+            "attempt": job.attempt,
+            "seq": job.seq,
+            "created_at": isoformat(job.created_at),
+            "updated_at": isoformat(job.updated_at),
+            "completed_at": isoformat(job.completed_at) if job.completed_at else None,
+            "expires_at": isoformat(job.expires_at) if job.expires_at else None,
+            # For the claim script, which compares numbers.
+            "expires_ts": job.expires_at.timestamp() if job.expires_at else 0,
+            "error_message": job.error_message,
+            "has_upload": job.has_upload,
+            "error_code": job.error_code,
+            "score": job.score,
+            "verdict": job.verdict,
+            "is_demo": job.is_demo,
+            "source": job.source,
+        },
+        separators=(",", ":"),
+    )
+
+
+def _job_from_json(raw: bytes | str) -> Job:
+    data = json.loads(raw)
+    code, verdict = data.get("error_code"), data.get("verdict")
+    return Job(
+        id=data["id"],
+        platform=Platform(data["platform"]),
+        handle=data["handle"],
+        dedup_key=data["dedup_key"],
+        status=JobStatus(data["status"]),
+        phase=Phase(data["phase"]),
+        percent=data["percent"],
+        message=data["message"],
+        attempt=data["attempt"],
+        seq=data["seq"],
+        created_at=parse_iso(data["created_at"]),
+        updated_at=parse_iso(data["updated_at"]),
+        completed_at=parse_iso(data["completed_at"]) if data.get("completed_at") else None,
+        expires_at=parse_iso(data["expires_at"]) if data.get("expires_at") else None,
+        error_message=data.get("error_message"),
+        has_upload=bool(data.get("has_upload")),
+        # A code or verdict this version does not know (a newer app wrote it) reads as None.
+        error_code=code if code in _ERROR_CODES else None,
+        score=data.get("score"),
+        verdict=verdict if verdict in _VERDICTS else None,
+        is_demo=data.get("is_demo"),
+        source=data.get("source"),
+    )

@@ -1,0 +1,189 @@
+"""`python -m webapp worker`: runs jobs from the Redis queue (SAQ) — Scraping, Analysis,
+Finalizing — and publishes their progress to every web process.
+
+Each SAQ run of our job: heart-beats while it works; finds a job that already ended (its worker
+died after finishing) and only announces it again; resumes a job a dead worker left processing
+(that attempt counts); then runs it through the same `JobExecutor` as the embedded runner.
+Upkeep, every `worker_sweep_seconds`: SAQ's own sweep (jobs of dead workers), re-queueing jobs
+that are unfinished in our store but unknown to SAQ (a web process that died between storing
+and enqueueing, a Redis restart between the two), and trimming expired ids from the indexes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from saq import Worker
+
+from webapp.backend import open_executor, safe_url
+from webapp.clock import Clock, SystemClock
+from webapp.jobs.execution import JobExecutor
+from webapp.jobs.redis_hub import RedisHub
+from webapp.jobs.redis_store import RedisStore
+from webapp.jobs.saq_queue import FUNCTION, SaqJobQueue, redis_queue
+from webapp.jobs.store import StoreError
+from webapp.jobs.tracker import JobTracker
+from webapp.pipeline.scraping.adapter import Adapter
+from webapp.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class AnalysisWorker:
+    def __init__(
+        self,
+        *,
+        store: RedisStore,
+        tracker: JobTracker,
+        executor: JobExecutor,
+        queue: SaqJobQueue,
+        clock: Clock,
+        heartbeat_seconds: float,
+    ) -> None:
+        self._store = store
+        self._tracker = tracker
+        self._executor = executor
+        self._queue = queue
+        self._clock = clock
+        self._beat_every = max(0.2, heartbeat_seconds / 3)
+        self.runs = 0
+
+    async def analyze(self, ctx: dict[str, Any], *, job_id: str) -> None:
+        """SAQ's function: take the job to its end (or leave it for a re-run if we stop)."""
+        self.runs += 1
+        beat = asyncio.create_task(self._heartbeat(ctx["job"]), name=f"heartbeat-{job_id}")
+        try:
+            job = await self._store.get_job(job_id)
+            if job is None:
+                return  # expired while it waited
+            if job.status.terminal:
+                await self._tracker.announce(job_id)
+                return
+            resumed = await self._executor.resume(job, interrupted_by="worker stop")
+            if resumed is not None:
+                await self._executor.run(resumed)
+        finally:
+            beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await beat
+
+    async def _heartbeat(self, saq_job: Any) -> None:
+        while True:
+            await asyncio.sleep(self._beat_every)
+            try:
+                await saq_job.update()
+            except Exception as exc:
+                logger.warning("Heartbeat of %s failed: %s", saq_job.key, exc)
+
+    async def upkeep(self, seconds: float) -> None:
+        while True:
+            try:
+                await self.requeue_orphans()
+                await self._store.delete_expired(self._clock.now())
+            except StoreError as exc:
+                logger.warning("Upkeep skipped: %s", exc)
+            except Exception:
+                logger.exception("Upkeep failed; will try again")
+            await asyncio.sleep(seconds)
+
+    async def requeue_orphans(self) -> int:
+        """Enqueue every unfinished job; SAQ ignores the ones it already has (same key)."""
+        jobs = await self._store.unfinished_jobs()
+        for job in jobs:
+            await self._queue.enqueue(job)
+        return len(jobs)
+
+
+@asynccontextmanager
+async def running_worker(
+    settings: Settings,
+    *,
+    concurrency: int | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    adapter: Adapter | None = None,
+    handle_signals: bool = False,
+) -> AsyncIterator[tuple[Worker[Any], AnalysisWorker]]:
+    """A SAQ worker running in this event loop until the block ends. Tests run one in-process
+    with a fake clock; `run_worker` runs one as a process."""
+    if not settings.redis_url:
+        raise ValueError("a worker needs WEBAPP_REDIS_URL")
+    clock = clock if clock is not None else SystemClock()
+    rng = rng if rng is not None else random.Random()
+    store = RedisStore(settings.redis_url, ttl_seconds=settings.job_ttl_seconds)
+    await store.open()
+    hub = RedisHub(settings.redis_url, listen=False)
+    queue = SaqJobQueue(
+        redis_queue(settings.redis_url),
+        max_attempts=settings.max_attempts,
+        heartbeat_seconds=settings.worker_heartbeat_seconds,
+    )
+    try:
+        await hub.start()
+        tracker = JobTracker(
+            store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds, cache=False
+        )
+        async with open_executor(
+            settings, store=store, tracker=tracker, clock=clock, rng=rng, adapter=adapter
+        ) as executor:
+            analysis = AnalysisWorker(
+                store=store,
+                tracker=tracker,
+                executor=executor,
+                queue=queue,
+                clock=clock,
+                heartbeat_seconds=settings.worker_heartbeat_seconds,
+            )
+            sweep = max(1, round(settings.worker_sweep_seconds))
+            worker: Worker[Any] = Worker(
+                queue.queue,
+                functions=[(FUNCTION, analysis.analyze)],
+                concurrency=concurrency or settings.worker_concurrency,
+                timers={"sweep": sweep, "schedule": 1, "abort": 1, "worker_info": 10},
+                # On SIGTERM a run gets this long to finish before it is cut short (it then
+                # resumes on another worker).
+                shutdown_grace_period_s=10,
+                cancellation_hard_deadline_s=2.0,
+                dequeue_timeout=1.0,
+            )
+            if not handle_signals:
+                worker.SIGNALS = []
+            tasks = [
+                asyncio.create_task(worker.start(), name="saq-worker"),
+                asyncio.create_task(analysis.upkeep(sweep), name="worker-upkeep"),
+            ]
+            try:
+                yield worker, analysis
+            finally:
+                await worker.stop()
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await hub.close()
+        await queue.close()
+        await store.close()
+
+
+async def run_worker(settings: Settings, *, concurrency: int | None = None) -> None:
+    """Run until SIGTERM or SIGINT; a run cut short resumes on another worker."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_worker(settings, concurrency=concurrency) as (worker, _):
+        logger.info(
+            "Worker %s running up to %d jobs at a time from %s",
+            worker.id,
+            worker.concurrency,
+            safe_url(settings.redis_url),
+        )
+        await stop.wait()
+        logger.info("Worker %s stopping", worker.id)
