@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -19,13 +21,18 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 from asgi_lifespan import LifespanManager
 
 from webapp.app import create_app
 from webapp.jobs.hub import LocalHub
 from webapp.settings import Settings
+from webapp.worker import running_worker
+
+from redis_server import RedisServer
 
 START = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+JOB_KEY = r"jobs:[0-9a-f-]{36}"
 
 
 class FakeClock:
@@ -87,13 +94,45 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Modules that set BOTH_BACKENDS run each test that uses the app on SQLite and on Redis
+    (with an in-process SAQ worker), except tests marked `sqlite_only` (they read the file)."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+    if both and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("backend", ["sqlite", "redis"])
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real redis-server for the session; each test that uses it starts from FLUSHALL."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Settings:
+    redis_url = ""
+    if backend == "redis":
+        server: RedisServer = request.getfixturevalue("redis_server")
+        server.command("FLUSHALL")
+        redis_url = server.url
     return Settings(
         database=tmp_path / "webapp.db",
         demo_delay_seconds=0.0,
         retry_base_seconds=1.0,
         retry_max_seconds=60.0,
+        redis_url=redis_url,
+        worker_heartbeat_seconds=2.0,
+        worker_sweep_seconds=1.0,
     )
 
 
@@ -129,8 +168,60 @@ class Running:
         await wait_until(reached, timeout=timeout, what=f"job {job_id} to be {statuses}")
         return latest
 
+    def count_jobs(self, *, has_upload: bool | None = None) -> int:
+        """Stored jobs (only those with or without an uploaded file, if given), read from
+        the store itself: the SQLite file, or Redis's keys."""
+        if not self.settings.redis_url:
+            where = "" if has_upload is None else f"WHERE has_upload = {int(has_upload)}"
+            return int(self.rows(f"SELECT count(*) FROM jobs {where}")[0][0])
+        with redis.Redis.from_url(self.settings.redis_url) as client:
+            jobs = [json.loads(client.get(key) or "null") for key in self._redis_keys(JOB_KEY)]
+        return sum(
+            1
+            for job in jobs
+            if job is not None and (has_upload is None or job["has_upload"] is has_upload)
+        )
+
+    def count_reports(self) -> int:
+        if not self.settings.redis_url:
+            return int(self.rows("SELECT count(*) FROM reports")[0][0])
+        return len(self._redis_keys(JOB_KEY + ":report"))
+
+    def snapshots(self) -> list[tuple[str, str, str]]:
+        """(job id, handle, source) of every stored snapshot."""
+        if not self.settings.redis_url:
+            return [
+                (str(a), str(b), str(c))
+                for a, b, c in self.rows("SELECT job_id, handle, source FROM snapshots")
+            ]
+        rows: list[tuple[str, str, str]] = []
+        with redis.Redis.from_url(self.settings.redis_url) as client:
+            for key in self._redis_keys(r"snapshots:.*"):
+                for raw in client.zrange(key, 0, -1):
+                    data = json.loads(raw)
+                    rows.append((data["job_id"], data["handle"], data["source"]))
+        return rows
+
+    def stored_account(self, job_id: str) -> tuple[str, str] | None:
+        """(handle, platform) of the stored job, read from the store itself."""
+        if not self.settings.redis_url:
+            found = self.rows("SELECT handle, platform FROM jobs WHERE id = ?", (job_id,))
+            return (str(found[0][0]), str(found[0][1])) if found else None
+        with redis.Redis.from_url(self.settings.redis_url) as client:
+            raw = client.get(f"jobs:{job_id}")
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return (data["handle"], data["platform"])
+
+    def _redis_keys(self, pattern: str) -> list[str]:
+        with redis.Redis.from_url(self.settings.redis_url) as client:
+            keys = [key.decode() for key in client.scan_iter(count=1000)]
+        return [key for key in keys if re.fullmatch(pattern, key)]
+
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Read the real database file the way an operator would."""
+        assert not self.settings.redis_url, "reads the SQLite file: mark the test sqlite_only"
         with sqlite3.connect(self.settings.database) as connection:
             return list(connection.execute(sql, params).fetchall())
 
@@ -145,13 +236,27 @@ def run_app(settings: Settings, clock: FakeClock) -> RunApp:
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Running]:
         hub = LocalHub()
-        app = create_app(replace(settings, **overrides), clock=clock, rng=random.Random(7), hub=hub)
-        async with LifespanManager(app) as manager:
+        changed = replace(settings, **overrides)
+        app = create_app(changed, clock=clock, rng=random.Random(7), hub=hub)
+        async with LifespanManager(app) as manager, _worker_for(changed, clock):
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield Running(client, clock, hub, replace(settings, **overrides))
+                yield Running(client, clock, hub, changed)
 
     return start
+
+
+@asynccontextmanager
+async def _worker_for(settings: Settings, clock: FakeClock) -> AsyncIterator[None]:
+    """On the Redis backend the web app only enqueues: run a SAQ worker beside it."""
+    if not settings.redis_url:
+        yield
+        return
+    concurrency = min(8, settings.max_concurrency)
+    async with running_worker(
+        settings, concurrency=concurrency, clock=clock, rng=random.Random(7), grace_seconds=0
+    ):
+        yield
 
 
 @pytest.fixture

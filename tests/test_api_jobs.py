@@ -1,4 +1,5 @@
-"""Submitting, following and reading a job through the real app and a real SQLite file."""
+"""Submitting, following and reading a job through the real app, on a real SQLite file and on a
+real Redis."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ import asyncio
 import json
 import re
 
+import pytest
+
 from webapp.jobs.hub import JobEvent
 
 from conftest import RunApp, wait_until
+
+# Job-core tests: each runs on SQLite and on Redis (with a SAQ worker).
+BOTH_BACKENDS = True
+
 
 ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 BANDS = {"Scraping": (0, 30), "Analysis": (30, 90), "Finalizing": (90, 100)}
@@ -48,8 +55,8 @@ async def test_analyze_accepts_and_the_job_completes_with_a_report(run_app: RunA
         assert report["metrics"]["engagement_rate_by_views"]["value"] is not None
         assert any("demo" in note.lower() for note in report["coverage"])
         # The report and the account snapshot are stored once each.
-        assert app.rows("SELECT count(*) FROM reports WHERE job_id = ?", (job_id,)) == [(1,)]
-        assert app.rows("SELECT handle, source FROM snapshots") == [("creator.one", "demo")]
+        assert app.count_reports() == 1
+        assert app.snapshots() == [(job_id, "creator.one", "demo")]
 
 
 async def test_every_event_keeps_percent_inside_its_phase_band_and_never_goes_back(
@@ -106,6 +113,7 @@ async def test_report_of_unfinished_job_is_409_with_its_status(run_app: RunApp) 
         assert error["details"]["phase"] == "Scraping"
 
 
+@pytest.mark.sqlite_only
 async def test_health_checks_the_store(run_app: RunApp) -> None:
     async with run_app() as app:
         response = await app.client.get("/health")
@@ -122,6 +130,7 @@ async def test_health_checks_the_store(run_app: RunApp) -> None:
         assert "no such table: jobs" in response.json()["store"]
 
 
+@pytest.mark.sqlite_only
 async def test_status_of_an_active_job_is_served_from_memory(run_app: RunApp) -> None:
     async with run_app(demo_delay_seconds=4.0) as app:
         job_id = await app.submit("memory.creator")

@@ -6,6 +6,9 @@ import asyncio
 
 from conftest import RunApp, wait_until
 
+# Job-core tests: each runs on SQLite and on Redis (with a SAQ worker).
+BOTH_BACKENDS = True
+
 
 async def test_spellings_of_one_account_share_a_running_job(run_app: RunApp) -> None:
     async with run_app(demo_delay_seconds=4.0) as app:
@@ -20,7 +23,7 @@ async def test_spellings_of_one_account_share_a_running_job(run_app: RunApp) -> 
             "/api/analyze", json={"handle": "natgeo", "platform": "tiktok"}
         )
         assert other_platform.status_code == 202
-        assert app.rows("SELECT count(*) FROM jobs") == [(2,)]
+        assert app.count_jobs() == 2
 
 
 async def test_fifty_parallel_identical_posts_make_exactly_one_job(run_app: RunApp) -> None:
@@ -32,7 +35,7 @@ async def test_fifty_parallel_identical_posts_make_exactly_one_job(run_app: RunA
         codes = sorted(response.status_code for response in responses)
         assert len(ids) == 1
         assert codes == [200] * 49 + [202]
-        assert app.rows("SELECT count(*) FROM jobs") == [(1,)]
+        assert app.count_jobs() == 1
 
 
 async def test_completed_job_is_reused_within_the_ttl_and_refresh_forces_a_new_run(
@@ -54,7 +57,7 @@ async def test_completed_job_is_reused_within_the_ttl_and_refresh_forces_a_new_r
         assert fresh.json()["job_id"] != job_id
         await app.wait_for_status(fresh.json()["job_id"], "completed")
         # Both runs left a snapshot: the follower history grows with every analysis.
-        assert app.rows("SELECT count(*) FROM snapshots") == [(2,)]
+        assert len(app.snapshots()) == 2
 
 
 async def test_refresh_while_a_run_is_active_joins_it(run_app: RunApp) -> None:
@@ -96,12 +99,12 @@ async def test_finished_jobs_expire_after_the_ttl_and_the_sweeper_deletes_them(
 
         def swept() -> bool:
             app.clock.advance(60)  # keep the sweeper's interval coming round
-            return app.rows("SELECT count(*) FROM jobs") == [(0,)]
+            return app.count_jobs() == 0
 
         await wait_until(swept, what="the sweeper to delete the expired jobs")
-        assert app.rows("SELECT count(*) FROM reports") == [(0,)]
+        assert app.count_reports() == 0
         # Snapshots outlive their jobs: they are the account's follower history.
-        assert app.rows("SELECT job_id FROM snapshots") == [(job_id,)]
+        assert [row[0] for row in app.snapshots()] == [job_id]
 
         again = await app.client.post("/api/analyze", json={"handle": "expiring.creator"})
         assert again.status_code == 202
@@ -120,7 +123,7 @@ async def test_queue_bound_answers_503_with_retry_after_and_writes_nothing(
         assert response.status_code == 503
         assert response.json()["error"]["code"] == "queue_full"
         assert int(response.headers["retry-after"]) > 0
-        assert app.rows("SELECT count(*) FROM jobs") == [(3,)]
+        assert app.count_jobs() == 3
         # A duplicate of a queued job is still answered: it adds no work.
         duplicate = await app.client.post("/api/analyze", json={"handle": "third.creator"})
         assert duplicate.status_code == 200

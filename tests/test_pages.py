@@ -16,6 +16,10 @@ from webapp.templating import metric_value
 
 from conftest import RunApp, Running, wait_until
 
+# Job-core tests: each runs on SQLite and on Redis (with a SAQ worker).
+BOTH_BACKENDS = True
+
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 JOB_PATH = re.compile(r"^/jobs/([0-9a-f-]{36})$")
 HTMX = {"HX-Request": "true"}
@@ -97,13 +101,13 @@ async def test_a_bad_handle_is_refused_inline_with_what_was_typed(run_app: RunAp
         assert "is not a valid TikTok handle" in error.group(1)
         assert re.search(r'value="tiktok"\s*checked', html)
         assert 'id="refresh" name="refresh" value="on" checked' in html
-        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+        assert app.count_jobs() == 0
 
 
 async def test_a_handle_over_the_length_limit_is_refused_inline(run_app: RunApp) -> None:
     async with run_app() as app:
         response = await app.client.post("/", data={"handle": "a" * 2049})
-        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+        assert app.count_jobs() == 0
     assert response.status_code == 422
     assert re.search(r'id="handle-error">.*The handle is too long', response.text, re.S)
 
@@ -126,7 +130,7 @@ async def test_a_hostile_handle_is_refused_and_echoed_inert(run_app: RunApp) -> 
     async with run_app() as app:
         posted = await app.client.post("/", data={"handle": HOSTILE, "platform": "instagram"})
         prefilled = await app.client.get("/", params={"handle": HOSTILE})
-        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+        assert app.count_jobs() == 0
     assert posted.status_code == 422
     for response in (posted, prefilled):
         assert "<img" not in response.text
@@ -141,9 +145,7 @@ async def test_a_good_submission_redirects_to_its_job_page(run_app: RunApp) -> N
         match = JOB_PATH.match(response.headers["location"])
         assert match is not None
         job_id = match.group(1)
-        assert app.rows("SELECT handle, platform FROM jobs WHERE id = ?", (job_id,)) == [
-            ("natgeo", "instagram")
-        ]
+        assert app.stored_account(job_id) == ("natgeo", "instagram")
         await app.wait_for_status(job_id, "completed")
 
         again = await app.client.post("/", data={"handle": "natgeo"})
@@ -160,7 +162,7 @@ async def test_a_body_over_the_limit_is_refused_on_the_form(run_app: RunApp) -> 
         response = await app.client.post("/", data={"handle": "x" * 2000})
         assert response.status_code == 413
         assert 'id="form-error"' in response.text
-        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+        assert app.count_jobs() == 0
 
 
 async def test_a_completed_job_page_shows_the_report_and_the_demo_label(run_app: RunApp) -> None:
@@ -496,7 +498,7 @@ async def test_a_bad_file_on_the_form_is_explained_next_to_the_file_field(
             files={"file": ("posts.csv", bad.encode(), "text/csv")},
             headers=HTMX,
         )
-        assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
+        assert app.count_jobs() == 0
     assert response.status_code == 422
     html = response.text
     assert "<html" not in html
@@ -522,7 +524,7 @@ async def test_without_a_file_the_form_still_needs_a_handle(run_app: RunApp) -> 
             data={"handle": "natgeo", "platform": "instagram"},
             files={"file": ("", b"", "application/octet-stream")},
         )
-        assert app.rows("SELECT count(*) FROM jobs WHERE has_upload = 0") == [(1,)]
+        assert app.count_jobs(has_upload=False) == 1
     assert response.status_code == 422
     assert re.search(r'id="handle-error">.*Enter a handle', response.text, re.S)
     assert accepted.status_code == 303

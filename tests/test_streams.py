@@ -15,6 +15,10 @@ import websockets
 
 from conftest import ServerProcess
 
+# Job-core tests: each runs on SQLite and on Redis (with a SAQ worker).
+BOTH_BACKENDS = True
+
+
 PHASES = ["Scraping", "Analysis", "Finalizing"]
 pytestmark = pytest.mark.slow
 

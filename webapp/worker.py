@@ -82,8 +82,10 @@ class AnalysisWorker:
             except Exception as exc:
                 logger.warning("Heartbeat of %s failed: %s", saq_job.key, exc)
 
-    async def upkeep(self, seconds: float) -> None:
-        while True:
+    async def upkeep(self, seconds: float, stop: asyncio.Event) -> None:
+        """Every `seconds` until `stop` is set. Ended by the event rather than cancelled: a
+        cancellation landing inside a Redis call can be swallowed by the client library."""
+        while not stop.is_set():
             try:
                 await self.requeue_orphans()
                 await self._store.delete_expired(self._clock.now())
@@ -91,7 +93,8 @@ class AnalysisWorker:
                 logger.warning("Upkeep skipped: %s", exc)
             except Exception:
                 logger.exception("Upkeep failed; will try again")
-            await asyncio.sleep(seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), seconds)
 
     async def requeue_orphans(self) -> int:
         """Enqueue every unfinished job; SAQ ignores the ones it already has (same key)."""
@@ -110,6 +113,7 @@ async def running_worker(
     rng: random.Random | None = None,
     adapter: Adapter | None = None,
     handle_signals: bool = False,
+    grace_seconds: int = 10,
 ) -> AsyncIterator[tuple[Worker[Any], AnalysisWorker]]:
     """A SAQ worker running in this event loop until the block ends. Tests run one in-process
     with a fake clock; `run_worker` runs one as a process."""
@@ -149,23 +153,24 @@ async def running_worker(
                 timers={"sweep": sweep, "schedule": 1, "abort": 1, "worker_info": 10},
                 # On SIGTERM a run gets this long to finish before it is cut short (it then
                 # resumes on another worker).
-                shutdown_grace_period_s=10,
+                shutdown_grace_period_s=grace_seconds,
                 cancellation_hard_deadline_s=2.0,
                 dequeue_timeout=1.0,
             )
             if not handle_signals:
                 worker.SIGNALS = []
-            tasks = [
-                asyncio.create_task(worker.start(), name="saq-worker"),
-                asyncio.create_task(analysis.upkeep(sweep), name="worker-upkeep"),
-            ]
+            stop = asyncio.Event()
+            upkeep = asyncio.create_task(analysis.upkeep(sweep, stop), name="worker-upkeep")
+            running = asyncio.create_task(worker.start(), name="saq-worker")
             try:
                 yield worker, analysis
             finally:
+                stop.set()
                 await worker.stop()
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+                # start() makes a fresh stop event when it begins: one that had not begun yet
+                # would wait on it for ever, so it is cancelled (it only waits there).
+                running.cancel()
+                await asyncio.gather(upkeep, running, return_exceptions=True)
     finally:
         await hub.close()
         await queue.close()

@@ -6,7 +6,7 @@ Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redi
 * `jobs:{id}:report`, `jobs:{id}:upload`: its report and uploaded data, expiring with it;
 * `jobs:handle:{handle}:{platform}` (`:upload:{digest}` for an upload): the account's newest job
   id, for dedup; it expires with the job it points to;
-* `jobs:recent` (sorted set, by creation time) and `jobs:unfinished` (set): indexes, trimmed of
+* `jobs:recent` (sorted set, in order of creation) and `jobs:unfinished` (set): indexes, trimmed of
   ids whose job has expired;
 * `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires.
 
@@ -37,8 +37,9 @@ RECENT = "jobs:recent"
 UNFINISHED = "jobs:unfinished"
 
 # KEYS: handle key, job key, upload key, recent, unfinished.
-# ARGV: job JSON, refresh (0/1), now (epoch s), create (0/1), job id, upload JSON or "",
-# created (epoch s). Returns the JSON of the job the submission gets, or nil (full queue).
+# ARGV: job JSON, refresh (0/1), now (epoch s), create (0/1), job id, upload JSON or "".
+# `jobs:recent` is ordered by a counter, so jobs created within one clock tick keep their
+# order. Returns the JSON of the job the submission gets, or nil (full queue).
 _CLAIM = """
 local current_id = redis.call('GET', KEYS[1])
 if current_id then
@@ -56,7 +57,7 @@ if ARGV[4] == '0' then return false end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[5])
 if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
-redis.call('ZADD', KEYS[4], ARGV[7], ARGV[5])
+redis.call('ZADD', KEYS[4], redis.call('INCR', 'jobs:serial'), ARGV[5])
 redis.call('SADD', KEYS[5], ARGV[5])
 return ARGV[1]
 """
@@ -81,6 +82,17 @@ if ttl > 0 then
 else
   redis.call('SET', KEYS[1], ARGV[1])
 end
+return 1
+"""
+
+# KEYS: job key, handle key. ARGV: job id, the expiry it was read with. Deletes the job, its
+# report and upload, and the handle key if it still points to it, unless the job changed since.
+_DELETE = """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+if cjson.decode(raw).expires_at ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[1] .. ':report', KEYS[1] .. ':upload')
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 return 1
 """
 
@@ -110,6 +122,7 @@ class RedisStore:
         self._redis: aioredis.Redis | None = None
         self._claim: Any = None
         self._write: Any = None
+        self._delete: Any = None
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -124,6 +137,7 @@ class RedisStore:
         )
         self._claim = self._redis.register_script(_CLAIM)
         self._write = self._redis.register_script(_WRITE)
+        self._delete = self._redis.register_script(_DELETE)
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -160,7 +174,6 @@ class RedisStore:
                     int(create),
                     job.id,
                     upload_json or "",
-                    job.created_at.timestamp(),
                 ],
             )
         )
@@ -197,14 +210,26 @@ class RedisStore:
         return bool(written)
 
     async def delete_expired(self, now: datetime) -> list[str]:
-        """Redis expires the jobs by itself; this trims the ids of expired jobs from the
-        indexes and returns them."""
+        """Delete the jobs whose TTL ran out by `now` (Redis expires them as well, on its own
+        clock: this keeps the app's clock the one that counts) and trim the indexes of ids
+        whose job is gone. Returns the ids."""
         ids = [_text(i) for i in await self._call(self.redis.zrange(RECENT, 0, -1))]
         gone: list[str] = []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            exists = await self._call(self.redis.mget([job_key(i) for i in chunk]))
-            gone.extend(job_id for job_id, raw in zip(chunk, exists, strict=True) if raw is None)
+            rows = await self._call(self.redis.mget([job_key(i) for i in chunk]))
+            for job_id, raw in zip(chunk, rows, strict=True):
+                job = None if raw is None else _job_from_json(raw)
+                if job is None:
+                    gone.append(job_id)
+                elif job.expires_at is not None and job.expires_at <= now:
+                    gone.append(job_id)
+                    await self._call(
+                        self._delete(
+                            keys=[job_key(job_id), handle_key(job)],
+                            args=[job_id, isoformat(job.expires_at)],
+                        )
+                    )
         if gone:
             await self._call(self.redis.zrem(RECENT, *gone))
             await self._call(self.redis.srem(UNFINISHED, *gone))
