@@ -43,8 +43,9 @@ own labels cap what a model of these counts reaches there (5-fold cross-validati
 its judges marked many empty, picture-less accounts real and some active mass-followers fake.
 The shipped weights, in-sample: balanced accuracy 0.936 on InstaFake and 0.836 on SRF.
 
-The audience report turns the verdicts into a share of fakes corrected for these error rates
-(TRUE_POSITIVE_RATE, FALSE_POSITIVE_RATE; see audience.py).
+The audience report does not count verdicts: it estimates the share of fakes in a sample from
+the probabilities themselves, as the maximum-likelihood mixture of the two classes, which relies
+on the probabilities being calibrated at even prior odds (prevalence.py).
 
 Hand-set weights (neither data set has full names or links, so nothing could be fitted):
 a full name of two or more words and a link in the profile each lower the log-odds by 0.5, the
@@ -64,11 +65,6 @@ from webapp.pipeline.scraping.result import AccountStub
 
 THRESHOLD = 0.5  # the Bayes decision at even prior odds (module docstring)
 INTERCEPT = 0.4620
-# Rates of the shipped model at THRESHOLD, from 5-fold stratified cross-validation on the
-# pooled data sets, each weighted equally (bench/audience_eval.py); audience.py corrects the
-# observed share of fakes with them.
-TRUE_POSITIVE_RATE = 0.8893
-FALSE_POSITIVE_RATE = 0.0887
 
 
 @dataclass(frozen=True, slots=True)
