@@ -20,8 +20,8 @@ fakes given every sampled follower's fake probability (the mixture estimate behi
 error the chance that the model is too sure or too unsure on this population (log-odds 1.5 times
 too steep or too flat; prevalence.py). Measured by `bench/audience_eval.py` on samples of 200
 accounts at 0-60 % fakes drawn from a data set the model never saw: mean absolute error
-3.6 points (fitted on InstaFake, tested on SRF) and 2.8 points (the reverse), where the former
-adjusted classify-and-count erred by 4.9 and 4.7; the interval held the true share in 93 % and
+3.6 points (fitted on InstaFake, tested on SRF) and 2.7 points (the reverse), where the former
+adjusted classify-and-count erred by 4.9 and 4.7; the interval held the true share in 92 % and
 100 % of those samples (mean width 17 and 20 points). The type shares and the quality audience
 carry Wilson 95 % intervals of their own.
 """

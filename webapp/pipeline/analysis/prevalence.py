@@ -18,7 +18,7 @@ concave in s. Its maximum is the fixed point of the EM procedure of Saerens, Lat
 procedure", Neural Computation 14(1): 21-41), found here by a safeguarded Newton search.
 Classify-and-count corrected by fixed error rates (Forman 2008) was used before; on follower
 samples drawn from a data set the model never saw it erred by 4.9 and 4.7 points against 3.6 and
-2.8 for this estimate (bench/audience_eval.py, which also shows it is the better of the two
+2.7 for this estimate (bench/audience_eval.py, which also shows it is the better of the two
 inside each training set, where the choice was made).
 
 Interval. Sampling error: the likelihood-ratio interval {s : 2 (l(s_hat) - l(s)) <= 3.84}
