@@ -10,9 +10,9 @@ InstaFake (Akyon & Kalfaoglu 2019, CC BY-NC 4.0) and "2017-10-instagram-influenc
 * leave one data set out, both ways: the method of webapp.pipeline.analysis.fake_account
   (logistic regression, L2 = 1.0, Newton's method, written here in pure Python) fitted on one
   set and tested on the other at the module's THRESHOLD: balanced accuracy, precision, recall,
-  AUC. Nothing is chosen on the held-out set: the neutral values, weights and the classifier's
-  error rates used to correct the fake share all come from the training set (its rates by
-  5-fold stratified cross-validation);
+  AUC, and the same figures cross-validated inside the training set. Nothing is chosen on the
+  held-out set: the neutral values and weights come from the training set, as do the error rates
+  the former adjusted count uses (by 5-fold stratified cross-validation);
 * the share error, both ways: random samples of 200 accounts drawn with replacement from the
   held-out set at fake rates 0, 10, ..., 60 %, the fake share estimated as the audience report
   does (the maximum-likelihood mixture share from every account's probability, with its
