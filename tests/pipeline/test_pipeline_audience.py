@@ -11,18 +11,12 @@ import pytest
 from webapp.models import Platform
 from webapp.pipeline.analysis.audience import AudienceType, audience, audience_type
 from webapp.pipeline.analysis.fake_account import (
-    FALSE_POSITIVE_RATE,
-    TRUE_POSITIVE_RATE,
     contributions,
     fake_probability,
     is_fake,
     reasons,
 )
-from webapp.pipeline.analysis.prevalence import (
-    adjusted_count_estimate,
-    adjusted_share,
-    wilson_interval,
-)
+from webapp.pipeline.analysis.prevalence import fake_share_estimate, wilson_interval
 from webapp.pipeline.scraping.demo_people import fake_stub, genuine_stub
 from webapp.pipeline.scraping.result import AccountStub, Profile, ScrapeResult
 
@@ -322,38 +316,21 @@ def test_wilson_interval_by_hand() -> None:
         wilson_interval(0, 0)
 
 
-def test_adjusted_share_inverts_the_classifier_error_rates() -> None:
-    # A classifier with TPR 0.9 and FPR 0.1 flags 0.9 * 0.3 + 0.1 * 0.7 = 34 % of a sample
-    # with 30 % fakes: the correction gives the 30 % back.
-    assert adjusted_share(0.34, 0.9, 0.1) == pytest.approx(0.3)
-    # Below the false-positive rate or above the true-positive rate: clipped to 0 and 1.
-    assert adjusted_share(0.05, 0.9, 0.1) == 0.0
-    assert adjusted_share(0.95, 0.9, 0.1) == 1.0
-    with pytest.raises(ValueError, match="must beat chance"):
-        adjusted_share(0.5, 0.4, 0.4)
-    # 68 of 200 flagged: the same 30 %, and Wilson's bounds of 34 % mapped the same way.
-    share, (low, high) = adjusted_count_estimate(68, 200, 0.9, 0.1)
-    observed_low, observed_high = wilson_interval(68, 200)
-    assert share == pytest.approx(0.3)
-    assert low == pytest.approx((observed_low - 0.1) / 0.8)
-    assert high == pytest.approx((observed_high - 0.1) / 0.8)
-
-
-def test_fake_share_is_the_corrected_share_with_its_interval() -> None:
+def test_fake_share_is_the_mixture_share_with_its_interval() -> None:
     report = audience(scrape(SAMPLE))
     assert next(iter(report.model_dump())) == "fake_share"  # first field
     share = report.fake_share
-    # 4 of 20 flagged: (0.2 - FPR) / (TPR - FPR).
-    expected = (0.2 - FALSE_POSITIVE_RATE) / (TRUE_POSITIVE_RATE - FALSE_POSITIVE_RATE) * 100
-    assert share.value == pytest.approx(round(expected, 2))
+    # The estimate of every sampled follower's probability (prevalence.py, tested by hand there).
+    expected, bounds = fake_share_estimate([fake_probability(stub) for stub in SAMPLE])
+    assert share.value == pytest.approx(round(expected * 100, 2))
+    assert share.interval == pytest.approx((round(bounds[0] * 100, 2), round(bounds[1] * 100, 2)))
     assert share.unit == "percent"
     assert share.sample_size == 20
-    assert share.interval is not None
     low, high = share.interval
     assert 0.0 <= low <= share.value <= high <= 100.0
     assert share.explanation == (
-        f"{expected:.0f} % (95 % interval {low:.0f}-{high:.0f} %) of 20 sampled followers look "
-        "fake: 4 flagged, corrected for the classifier's error rates."
+        f"{expected * 100:.0f} % (95 % interval {low:.0f}-{high:.0f} %) of 20 sampled followers "
+        "look fake: estimated from every account's fake probability (4 at 0.5 or more)."
     )
     assert [e.ref for e in share.evidence] == ["usera", "userb", "userc", "userd"]
     assert share.rating is None  # the lead's score sets it

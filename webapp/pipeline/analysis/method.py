@@ -19,6 +19,7 @@ from webapp.pipeline.analysis import (
     engagement,
     fake_account,
     growth,
+    prevalence,
     pricing,
     promotion,
     ratings,
@@ -225,9 +226,11 @@ def _audience_notes() -> list[MethodNote]:
                 "Whether a sampled follower looks fake: a logistic model fitted on the InstaFake "
                 "and SRF data sets; see bench/audience_eval.py for its features and measured "
                 f"accuracy. An account is called fake from probability {fake_account.THRESHOLD:g}."
-                " The fake share of the sample is corrected for the model's error rates "
-                "(adjusted classify and count) and given with a Wilson 95 % interval mapped the "
-                "same way; the audience veto needs the whole interval of the quality audience "
+                " The fake share of the sample is the most likely mix of fake and real given "
+                "every account's probability (Saerens et al. 2002), with a 95 % likelihood-ratio "
+                "interval widened in case the model is too sure or too unsure on this audience "
+                f"(log-odds {prevalence.SLOPE_BAND:g} times too steep or too flat: our "
+                "assumption); the audience veto needs the whole interval of the quality audience "
                 "under 50 %."
             ),
             source=None,
