@@ -28,19 +28,10 @@ from webapp.jobs.service import JobService
 from webapp.jobs.sqlite import SQLiteStore
 from webapp.jobs.tracker import JobTracker
 from webapp.loop_lag import LoopLagMonitor
-from webapp.models import Platform
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
-from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
-from webapp.pipeline.scraping.instagram import InstagramGraphAdapter, InstagramGraphConfig
-from webapp.pipeline.scraping.instagram_web import DEFAULT_WEB_BASE as INSTAGRAM_WEB
-from webapp.pipeline.scraping.instagram_web import InstagramWebAdapter, InstagramWebConfig
-from webapp.pipeline.scraping.router import PlatformRouter
-from webapp.pipeline.scraping.tiktok_research import TikTokResearchAdapter, TikTokResearchConfig
-from webapp.pipeline.scraping.tiktok_web import DEFAULT_WEB_BASE as TIKTOK_WEB
-from webapp.pipeline.scraping.tiktok_web import TikTokWebAdapter, TikTokWebConfig
-from webapp.pipeline.scraping.youtube import YouTubeAdapter, YouTubeConfig
+from webapp.pipeline.scraping.router import make_router
 from webapp.pipeline.workers import make_workers
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
@@ -89,7 +80,7 @@ def create_app(
         http_settings = HttpSettings()
         http_client = make_client(http_settings)
         http = HttpClient(http_client, http_settings, sleep=clock.sleep, rng=rng, now=clock.now)
-        scraper = adapter if adapter is not None else _scraper(settings, http, clock)
+        scraper = adapter if adapter is not None else make_router(settings, http, clock)
         workers = make_workers(settings.analysis_processes)
         try:
             await workers.start()
@@ -187,36 +178,6 @@ _ERROR_TITLES = {
     422: "Check what you entered",
     503: "Busy right now",
 }
-
-
-def _scraper(settings: Settings, http: HttpClient, clock: Clock) -> Adapter:
-    """Each platform's live adapter where its credentials are set, the demo adapter elsewhere
-    (and everywhere with WEBAPP_SOURCE=demo)."""
-    live: dict[Platform, Adapter] = {}
-    if settings.source != "demo" and settings.youtube_api_key:
-        config = YouTubeConfig(api_key=settings.youtube_api_key, api_base=settings.youtube_api_base)
-        live[Platform.YOUTUBE] = YouTubeAdapter(http, config, now=clock.now)
-    if settings.source != "demo" and settings.instagram_access_token and settings.instagram_user_id:
-        graph = InstagramGraphConfig(
-            access_token=settings.instagram_access_token,
-            user_id=settings.instagram_user_id,
-            graph_base=settings.instagram_graph_base,
-        )
-        live[Platform.INSTAGRAM] = InstagramGraphAdapter(http, graph, now=clock.now)
-    elif settings.source != "demo" and (settings.instagram_web or settings.instagram_web_base):
-        web = InstagramWebConfig(web_base=settings.instagram_web_base or INSTAGRAM_WEB)
-        live[Platform.INSTAGRAM] = InstagramWebAdapter(http, web)
-    if settings.source != "demo" and settings.tiktok_client_key and settings.tiktok_client_secret:
-        research = TikTokResearchConfig(
-            client_key=settings.tiktok_client_key,
-            client_secret=settings.tiktok_client_secret,
-            api_base=settings.tiktok_api_base,
-        )
-        live[Platform.TIKTOK] = TikTokResearchAdapter(http, research, now=clock.now)
-    elif settings.source != "demo" and (settings.tiktok_web or settings.tiktok_web_base):
-        tiktok_web = TikTokWebConfig(web_base=settings.tiktok_web_base or TIKTOK_WEB)
-        live[Platform.TIKTOK] = TikTokWebAdapter(http, tiktok_web, now=clock.now)
-    return PlatformRouter(live, DemoAdapter(clock, settings.demo_delay_seconds))
 
 
 async def _keep_alive(hub: Hub, clock: Clock, seconds: float) -> None:
