@@ -1,7 +1,7 @@
 """Jobs through the API with the Instagram Graph adapter pointed at a fake Graph API on loopback.
 
 Needs the app wiring of the Instagram settings (instagram_access_token, instagram_user_id,
-instagram_graph_base) in settings.py and app.py's `_scraper`.
+instagram_graph_base) in settings.py and scraping/router.py's `make_router`.
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
-"""Worker processes: results come back, a dead worker is a transient error, the pool recovers."""
+"""Worker processes: results come back, a dead worker is a transient error, the pool recovers,
+and none outlives the process that owns the pool."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +21,8 @@ from webapp.pipeline.workers import (
     make_workers,
     without_collector,
 )
+
+from processes import descendants, kill_all, still_alive_after
 
 
 def square(value: int) -> int:
@@ -162,3 +169,41 @@ async def test_start_readies_the_pool_that_the_calls_then_use() -> None:
     finally:
         await workers.close()
     await ThreadWorkers().start()  # nothing to prepare
+
+
+# Any process owning a pool (the web server, a job worker): it starts the pool, has a worker
+# announce that it is busy in Python code, and never gets the answer.
+BUSY = "import os\nos.write(1, b'busy')\nwhile True: pass"
+OWNER = f"""
+import asyncio
+from webapp.pipeline.workers import ProcessWorkers
+
+async def main() -> None:
+    workers = ProcessWorkers(2)
+    await workers.start()
+    await workers.run(exec, {BUSY!r})
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.slow
+def test_no_worker_outlives_its_owner_killed_mid_call(tmp_path: Path) -> None:
+    output = tmp_path / "owner.out"
+    with output.open("wb") as out:
+        owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 20
+        while b"busy" not in output.read_bytes():
+            assert owner.poll() is None, output.read_text()
+            assert time.monotonic() < deadline, "the worker never started its call"
+            time.sleep(0.02)
+        helpers = descendants(owner.pid)
+        # The fork server, the resource tracker and the busy worker (at least).
+        assert len(helpers) >= 3, helpers
+    finally:
+        owner.kill()
+        owner.wait()
+    left = still_alive_after(helpers, 10)
+    kill_all(left)  # a failed run must not leave them behind either
+    assert not left, f"outlived their owner: {left}"

@@ -8,19 +8,32 @@ The pool is started lazily, from a fork server that has already imported the ana
 a new worker costs milliseconds. A worker that dies (killed, out of memory) breaks the pool: the
 jobs it was serving get a transient error, which the runner retries, and the next call starts a
 fresh pool.
+
+The helpers go when the process that owns the pool goes, even when it is SIGKILLed. Each worker
+watches a lifeline, a pipe whose only write end the owner holds, and exits when it reads EOF
+(mid-call too; a call inside one long C function, holding the GIL, delays it until it returns).
+Nothing else would end a worker: it holds both ends of its task queue, so it never sees its owner
+go. It also holds the pipes of the fork server and of multiprocessing's resource tracker, and
+those two exit on EOF once their last holder has gone, the tracker after removing the queues'
+semaphores that the killed owner left in /dev/shm. PR_SET_PDEATHSIG cannot stand in: a worker's
+parent is the fork server, not the owner, and the signal follows the thread that forked.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import gc
 import logging
 import multiprocessing
+import os
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import Any, Protocol, TypeVar
 
 from webapp.pipeline.errors import TransientError
@@ -67,10 +80,22 @@ def run_batch(calls: list[Call]) -> list[Outcome]:
     return without_collector(each)
 
 
-def _worker_started() -> None:
+def _worker_started(lifeline: Connection) -> None:
     """Everything imported so far lives as long as the worker: keep it out of the collector's
-    scans (with it, full collections took about a third of a small account's analysis)."""
+    scans (with it, full collections took about a third of a small account's analysis). And
+    leave with the pool's owner, whatever the worker is doing then."""
+    threading.Thread(
+        target=_exit_with_owner, args=(lifeline,), name="lifeline", daemon=True
+    ).start()
     gc.freeze()
+
+
+def _exit_with_owner(lifeline: Connection) -> None:
+    # Blocked in a read, the thread costs nothing until the owner's end closes: EOF. Anything
+    # the owner sends is a mistake, and treated alike.
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()
+    os._exit(0)  # no clean-up to do for an owner that is gone
 
 
 def _ready() -> bool:
@@ -116,6 +141,8 @@ class ProcessWorkers:
             raise ValueError("a process pool needs at least one process")
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
+        # Made with the first pool, shared by its replacements, closed after the last.
+        self._lifeline: tuple[Connection, Connection] | None = None
         self._waiting: deque[tuple[Call, asyncio.Future[Any]]] = deque()
         self._in_flight = 0
 
@@ -123,8 +150,15 @@ class ProcessWorkers:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(PRELOAD)
+            if self._lifeline is None:
+                # os.pipe() is not inherited across exec, and the fork server is sent only the
+                # read end (with each worker's start), so this process alone holds the write end.
+                self._lifeline = context.Pipe(duplex=False)
             self._pool = ProcessPoolExecutor(
-                max_workers=self.processes, mp_context=context, initializer=_worker_started
+                max_workers=self.processes,
+                mp_context=context,
+                initializer=_worker_started,
+                initargs=(self._lifeline[0],),
             )
         return self._pool
 
@@ -201,6 +235,10 @@ class ProcessWorkers:
             # Waiting for running work is bounded by one batch; done in a thread so the loop
             # can finish closing streams meanwhile.
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        lifeline, self._lifeline = self._lifeline, None
+        if lifeline is not None:
+            for end in lifeline:
+                end.close()
 
 
 def _fail(batch: list[tuple[Call, asyncio.Future[Any]]], error: BaseException) -> None:
