@@ -8,7 +8,7 @@ PORT ?= 8000
 VENDOR := static/vendor
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || command -v sudo)
 
-.PHONY: setup run test test-deps system-deps lint bench clean
+.PHONY: setup run run-cluster test test-deps system-deps lint bench clean
 
 setup: $(VENV)/.app-installed $(VENDOR)/.installed
 
@@ -25,6 +25,10 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 run: setup
 	$(BIN)/python -m webapp serve --host $(HOST) --port $(PORT)
+
+# Redis, two web processes (ports PORT and PORT+1) and two workers; Ctrl-C stops them all.
+run-cluster: setup system-deps
+	$(BIN)/python -m webapp cluster --host $(HOST) --port $(PORT) --web 2 --workers 2
 
 test-deps: setup $(VENV)/.test-installed system-deps
 

@@ -1,11 +1,13 @@
 """Command line: `python -m webapp serve --host H --port P`, `python -m webapp worker
-[--concurrency N]` (with WEBAPP_REDIS_URL) and `python -m webapp audience FILE`."""
+[--concurrency N]` (with WEBAPP_REDIS_URL), `python -m webapp cluster` (Redis, web processes
+and workers on one machine) and `python -m webapp audience FILE`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,6 +110,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="jobs run at once by this process (default: WEBAPP_WORKER_CONCURRENCY, 16)",
     )
+    cluster = commands.add_parser(
+        "cluster",
+        help="run redis-server, web processes and workers together on this machine",
+    )
+    cluster.add_argument("--host", default="127.0.0.1")
+    cluster.add_argument("--port", type=int, default=8000, help="first web process's port")
+    cluster.add_argument("--web", type=int, default=2, help="web processes (default 2)")
+    cluster.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    cluster.add_argument(
+        "--redis-port",
+        type=int,
+        default=6379,
+        help="port of the redis-server it starts (none is started when WEBAPP_REDIS_URL is set)",
+    )
     audience = commands.add_parser(
         "audience",
         help="score follower accounts from JSON Lines: fake probability, verdict, audience type",
@@ -127,6 +143,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "cluster":
+        if args.web < 1 or args.workers < 1:
+            print("webapp cluster: --web and --workers must be at least 1", file=sys.stderr)
+            return 2
+        from webapp.cluster import run_cluster
+
+        return run_cluster(
+            host=args.host,
+            port=args.port,
+            web=args.web,
+            workers=args.workers,
+            redis_port=args.redis_port,
+            environ=dict(os.environ),
+        )
     if args.command == "worker":
         if not settings.redis_url:
             print(

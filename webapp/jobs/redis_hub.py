@@ -86,7 +86,8 @@ class RedisHub:
         self.local = local if local is not None else LocalHub()
         self._redis: aioredis.Redis | None = None
         self._listener: asyncio.Task[None] | None = None
-        self._subscribed = asyncio.Event()
+        # Set after the first attempt to subscribe, whether it worked or not.
+        self._first_try = asyncio.Event()
         self.received = 0
 
     # -- the Hub protocol ---------------------------------------------------------------------
@@ -123,12 +124,10 @@ class RedisHub:
         self._redis = aioredis.from_url(self._url, socket_connect_timeout=2.0, socket_timeout=5.0)
         if self._listen:
             self._listener = asyncio.create_task(self._listen_forever(), name="redis-hub")
-            # Listen before serving: an event published from now on reaches this process.
-            await asyncio.wait(
-                [asyncio.ensure_future(self._subscribed.wait()), self._listener],
-                timeout=5.0,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
+            # Listen before serving: an event published from now on reaches this process. A
+            # Redis that is down does not hold start-up: /health says so, and the listener
+            # keeps trying.
+            await self._first_try.wait()
 
     async def close(self) -> None:
         if self._listener is not None:
@@ -151,7 +150,7 @@ class RedisHub:
                     logger.info("Listening to job events again")
                     await self._catch_up()
                 failures = 0
-                self._subscribed.set()
+                self._first_try.set()
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
@@ -164,6 +163,7 @@ class RedisHub:
                     self.local.deliver(event)
                 raise ConnectionError("the event subscription ended")
             except (RedisError, OSError) as exc:
+                self._first_try.set()
                 delay = RECONNECT_SECONDS[min(failures, len(RECONNECT_SECONDS) - 1)]
                 if failures == 0:
                     logger.warning("Lost the job event subscription (%s); reconnecting", exc)

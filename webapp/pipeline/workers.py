@@ -28,6 +28,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -83,7 +84,10 @@ def run_batch(calls: list[Call]) -> list[Outcome]:
 def _worker_started(lifeline: Connection) -> None:
     """Everything imported so far lives as long as the worker: keep it out of the collector's
     scans (with it, full collections took about a third of a small account's analysis). And
-    leave with the pool's owner, whatever the worker is doing then."""
+    leave with the pool's owner, whatever the worker is doing then. A Ctrl-C in the terminal
+    reaches every process of the group: the owner handles it and closes the pool, so the
+    worker ignores it (instead of printing a KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(
         target=_exit_with_owner, args=(lifeline,), name="lifeline", daemon=True
     ).start()
