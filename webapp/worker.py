@@ -36,6 +36,22 @@ from webapp.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+class _Worker(Worker[Any]):
+    """SAQ's worker, whose upkeep loops (sweep, schedule, worker info) end at once on stop:
+    SAQ's sleep out their timer first, so a stop took up to 10 s with no job running."""
+
+    _upkeep: list[asyncio.Task[None]] | None = None
+
+    async def upkeep(self) -> list[asyncio.Task[None]]:
+        self._upkeep = await super().upkeep()
+        return self._upkeep
+
+    async def stop(self) -> None:
+        for task in self._upkeep or ():
+            task.cancel()
+        await super().stop()
+
+
 class AnalysisWorker:
     def __init__(
         self,
@@ -146,7 +162,7 @@ async def running_worker(
                 heartbeat_seconds=settings.worker_heartbeat_seconds,
             )
             sweep = max(1, round(settings.worker_sweep_seconds))
-            worker: Worker[Any] = Worker(
+            worker: Worker[Any] = _Worker(
                 queue.queue,
                 functions=[(FUNCTION, analysis.analyze)],
                 concurrency=concurrency or settings.worker_concurrency,
