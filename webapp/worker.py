@@ -25,6 +25,7 @@ from saq import Worker
 from webapp.backend import open_executor, safe_url
 from webapp.clock import Clock, SystemClock
 from webapp.jobs.execution import JobExecutor
+from webapp.jobs.job import Job
 from webapp.jobs.redis_hub import RedisHub
 from webapp.jobs.redis_store import RedisStore
 from webapp.jobs.saq_queue import FUNCTION, SaqJobQueue, redis_queue
@@ -34,6 +35,25 @@ from webapp.pipeline.scraping.adapter import Adapter
 from webapp.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+# How often a run whose store went away tries it again.
+STORE_RETRY_SECONDS = 1.0
+
+
+class _Worker(Worker[Any]):
+    """SAQ's worker, whose upkeep loops (sweep, schedule, worker info) end at once on stop:
+    SAQ's sleep out their timer first, so a stop took up to 10 s with no job running."""
+
+    _upkeep: list[asyncio.Task[None]] | None = None
+
+    async def upkeep(self) -> list[asyncio.Task[None]]:
+        self._upkeep = await super().upkeep()
+        return self._upkeep
+
+    async def stop(self) -> None:
+        for task in self._upkeep or ():
+            task.cancel()
+        await super().stop()
 
 
 class AnalysisWorker:
@@ -60,19 +80,39 @@ class AnalysisWorker:
         self.runs += 1
         beat = asyncio.create_task(self._heartbeat(ctx["job"]), name=f"heartbeat-{job_id}")
         try:
-            job = await self._store.get_job(job_id)
+            job = await self._read_when_back(job_id)
             if job is None:
                 return  # expired while it waited
             if job.status.terminal:
                 await self._tracker.announce(job_id)
                 return
-            resumed = await self._executor.resume(job, interrupted_by="worker stop")
-            if resumed is not None:
-                await self._executor.run(resumed)
+            interrupted_by = "worker stop"
+            while True:
+                try:
+                    resumed = await self._executor.resume(job, interrupted_by=interrupted_by)
+                    if resumed is not None:
+                        await self._executor.run(resumed)
+                except StoreError as exc:
+                    logger.warning("Job %s paused: %s", job_id, exc)
+                # A run ends unfinished only when the store failed (Redis went away): wait for
+                # it and resume here. Ending the SAQ run instead would leave it marked active
+                # for a sweep to find, one job at a time and seconds each.
+                job = await self._read_when_back(job_id)
+                if job is None or job.status.terminal:
+                    return
+                interrupted_by = "Redis outage"
+                await asyncio.sleep(STORE_RETRY_SECONDS)
         finally:
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
+
+    async def _read_when_back(self, job_id: str) -> Job | None:
+        while True:
+            try:
+                return await self._store.get_job(job_id)
+            except StoreError:
+                await asyncio.sleep(STORE_RETRY_SECONDS)
 
     async def _heartbeat(self, saq_job: Any) -> None:
         while True:
@@ -146,7 +186,7 @@ async def running_worker(
                 heartbeat_seconds=settings.worker_heartbeat_seconds,
             )
             sweep = max(1, round(settings.worker_sweep_seconds))
-            worker: Worker[Any] = Worker(
+            worker: Worker[Any] = _Worker(
                 queue.queue,
                 functions=[(FUNCTION, analysis.analyze)],
                 concurrency=concurrency or settings.worker_concurrency,

@@ -8,7 +8,11 @@ one SAQ run, as in the embedded runner); SAQ's retries only count re-runs after 
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from redis.exceptions import RedisError
+from saq.job import Job as SaqJob
 from saq.queue.redis import RedisQueue
 
 from webapp.jobs.job import Job
@@ -18,10 +22,43 @@ QUEUE_NAME = "webapp"
 FUNCTION = "analyze"
 # How long SAQ keeps its record of a finished run (ours is in jobs:{id}).
 RECORD_SECONDS = 600
+# The pause of a worker's dequeue loop after Redis refused it.
+DEQUEUE_RETRY_SECONDS = 1.0
+
+logger = logging.getLogger(__name__)
+
+
+class _RedisQueue(RedisQueue):
+    """SAQ's Redis queue, with a pause when a dequeue fails: SAQ starts the next dequeue at
+    once, so without it a worker spins at full CPU on connection errors while Redis is away."""
+
+    _unreachable = False
+
+    async def dequeue(
+        self,
+        timeout: float = 0.0,  # noqa: ASYNC109 (SAQ's signature)
+        poll_interval: float = 0.0,
+    ) -> SaqJob | None:
+        try:
+            job = await super().dequeue(timeout, poll_interval)
+        except (RedisError, OSError) as exc:
+            if not self._unreachable:
+                logger.warning(
+                    "Cannot take jobs from Redis (%s); retrying every %.0f s",
+                    exc,
+                    DEQUEUE_RETRY_SECONDS,
+                )
+            self._unreachable = True
+            await asyncio.sleep(DEQUEUE_RETRY_SECONDS)
+            return None
+        if self._unreachable:
+            logger.info("Taking jobs from Redis again")
+            self._unreachable = False
+        return job
 
 
 def redis_queue(url: str) -> RedisQueue:
-    return RedisQueue.from_url(url, name=QUEUE_NAME, swept_error_message="worker stopped")
+    return _RedisQueue.from_url(url, name=QUEUE_NAME, swept_error_message="worker stopped")
 
 
 class SaqJobQueue:
