@@ -5,14 +5,17 @@
    keep-alive connections and waited for until every one is completed with one report (read
    back from the SQLite file or from Redis). Embedded; Redis with 1 web + 1 worker; Redis with
    2 web + 2 workers (POSTs split over both web processes). CPU seconds per job per process type
-   from /proc/<pid>/stat (utime + stime of each process; a worker's or server's analysis pool
-   counted apart), and the CPU-bound throughput that model gives on 16 cores.
-2. Fan-out: S SSE subscribers on /api/events while one demo job (3 s delay) runs; embedded: all
-   on one process; Redis: split over two web processes, the job run by a worker, its events
-   through Redis pub/sub. Delivery = receive time - the event's `updated_at`; memory = RSS growth
-   of the web processes / S.
-3. Status polling: GET /api/status/{id} of a completed and of an active job, embedded against
-   Redis (one web process each), same client.
+   from /proc/<pid>/stat (utime + stime; a process's analysis pool counted apart), Redis's own
+   command counts per job, and the throughput that CPU per job gives on paper on 16 cores:
+   embedded, one event loop (one core) does every request and job step; on Redis, redis-server
+   is one core and the web, worker and analysis processes share the other 15.
+2. Fan-out: S SSE subscribers on /api/events while one demo job (3 s delay) runs. Embedded: all
+   on one process. Redis: the job run by a worker, its events through Redis pub/sub, on one web
+   process (the cost of the hop alone) and split over two. Delivery = receive time - the event's
+   `updated_at`; memory = RSS growth of the web processes / S. Each set-up --repeat times with
+   fresh processes, taking turns; the run with the median p99 is printed.
+3. Status polling: GET /api/status/{id} of a completed and of an active job, embedded (from
+   memory, and from SQLite after a restart) against Redis (one web process), same client.
 
 Durability: SQLite runs in WAL with synchronous=NORMAL (the app's setting); redis-server with
 appendonly yes, appendfsync everysec. Neither loses a committed job if its process dies; both
@@ -20,8 +23,10 @@ may lose the last second on a power cut.
 
 Each stage starts its own processes (and its own redis-server on a free port in a temporary
 directory) and stops them. The client (this process, on uvloop) shares the machine's cores.
+About 3.5 minutes on 2 cores.
 
 Usage: .venv/bin/python bench/cluster.py [--jobs 2000] [--subscribers 10000] [--seconds 4]
+       [--repeat 3]
 """
 
 from __future__ import annotations
