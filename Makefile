@@ -64,6 +64,7 @@ bench: test-deps
 	$(BIN)/python bench/demo_calibration.py
 	$(BIN)/python bench/audience_eval.py
 	$(BIN)/python bench/analysis_time.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache

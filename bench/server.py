@@ -1,4 +1,5 @@
-"""Start `python -m webapp serve` in a subprocess for a benchmark, on a free port."""
+"""Start `python -m webapp serve` (and `python -m webapp worker`) in subprocesses for a
+benchmark, on a free port."""
 
 from __future__ import annotations
 
@@ -20,17 +21,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _environment(database: Path, env: dict[str, str]) -> dict[str, str]:
+    return {
+        **os.environ,
+        "WEBAPP_DATABASE": str(database),
+        "WEBAPP_LOG_LEVEL": "WARNING",
+        **env,
+    }
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @contextmanager
-def serving(database: Path, **env: str) -> Iterator[int]:
+def serving_process(database: Path, **env: str) -> Iterator[tuple[int, int]]:
+    """A web process answering /health: (port, pid)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env={
-            **os.environ,
-            "WEBAPP_DATABASE": str(database),
-            "WEBAPP_LOG_LEVEL": "WARNING",
-            **env,
-        },
+        env=_environment(database, env),
     )
     try:
         deadline = time.monotonic() + 30
@@ -42,7 +57,25 @@ def serving(database: Path, **env: str) -> Iterator[int]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the benchmark server did not start") from None
                 time.sleep(0.05)
-        yield port
+        yield port, process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        _stop(process)
+
+
+@contextmanager
+def serving(database: Path, **env: str) -> Iterator[int]:
+    with serving_process(database, **env) as (port, _pid):
+        yield port
+
+
+@contextmanager
+def working(database: Path, **env: str) -> Iterator[int]:
+    """A `python -m webapp worker` process (needs WEBAPP_REDIS_URL in env): its pid. The
+    caller waits until it is ready (it registers itself in Redis)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp", "worker"], env=_environment(database, env)
+    )
+    try:
+        yield process.pid
+    finally:
+        _stop(process)
