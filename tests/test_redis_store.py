@@ -176,3 +176,13 @@ async def test_the_app_says_503_when_redis_is_unreachable(run_app: RunApp) -> No
         assert response.headers["retry-after"] == "5"
         status = await app.client.get(f"/api/status/{_job().id}")
         assert status.status_code == 503
+
+
+async def test_two_overlapping_runs_cannot_both_move_a_job_on(store: RedisStore) -> None:
+    job = _job()
+    await store.claim(job, refresh=False, now=START)
+    mine = dataclasses.replace(job, status=JobStatus.PROCESSING, seq=job.seq + 1, percent=10)
+    theirs = dataclasses.replace(job, status=JobStatus.PROCESSING, seq=job.seq + 1, percent=40)
+    assert await store.save_job(theirs)
+    assert not await store.save_job(mine)  # read the same state, wrote second: refused
+    assert (await store.get_job(job.id)) == theirs

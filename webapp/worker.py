@@ -206,11 +206,6 @@ async def running_worker(
                 yield worker, analysis
             finally:
                 stop.set()
-                # SAQ's stop waits out its grace period for every task it owns, timers too
-                # (one sleeps 10 s): end the timers now, so only running jobs get the grace.
-                for task in list(worker.tasks):
-                    if task.get_name() != "process":
-                        task.cancel()
                 await worker.stop()
                 # start() makes a fresh stop event when it begins: one that had not begun yet
                 # would wait on it for ever, so it is cancelled (it only waits there).

@@ -17,6 +17,7 @@ spread over many web processes make one job, and a job completes once, with one 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Sequence
@@ -64,13 +65,15 @@ return ARGV[1]
 
 # KEYS: job key, unfinished, handle key, upload key, report key, snapshots key.
 # ARGV: job JSON, job id, TTL seconds for a finished job (0 while unfinished), report JSON or
-# "", snapshot JSON or "", snapshot score. Returns 1 when written, 0 when the job had finished
-# (or is gone) and nothing was written.
+# "", snapshot JSON or "", snapshot score, the new seq. Returns 1 when written, 0 when nothing
+# was: the job had finished, is gone, or already has this seq (another run of it wrote first:
+# two overlapping runs cannot both move it on).
 _WRITE = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
-local status = cjson.decode(raw).status
-if status == 'completed' or status == 'failed' then return 0 end
+local stored = cjson.decode(raw)
+if stored.status == 'completed' or stored.status == 'failed' then return 0 end
+if tonumber(stored.seq) >= tonumber(ARGV[7]) then return 0 end
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
@@ -141,7 +144,8 @@ class RedisStore:
 
     async def close(self) -> None:
         if self._redis is not None:
-            await self._redis.aclose()
+            with contextlib.suppress(RedisError, OSError):
+                await self._redis.aclose()
             self._redis = None
 
     async def ping(self) -> None:
@@ -204,6 +208,7 @@ class RedisStore:
                     report_json or "",
                     snapshot.model_dump_json() if snapshot is not None else "",
                     snapshot.taken_at.timestamp() if snapshot is not None else 0,
+                    job.seq,
                 ],
             )
         )

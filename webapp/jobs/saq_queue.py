@@ -9,6 +9,7 @@ one SAQ run, as in the embedded runner); SAQ's retries only count re-runs after 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from redis.exceptions import RedisError
@@ -100,4 +101,6 @@ class SaqJobQueue:
             raise StoreError(f"Redis cannot be reached: {exc}") from exc
 
     async def close(self) -> None:
-        await self.queue.disconnect()
+        # Closing must not fail because Redis is gone: there is nothing left to tell it.
+        with contextlib.suppress(RedisError, OSError):
+            await self.queue.disconnect()

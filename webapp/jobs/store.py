@@ -38,7 +38,8 @@ class Store(Protocol):
         ...
 
     async def save_job(self, job: Job) -> bool:
-        """Update the job's state; False (and nothing written) when it has already finished."""
+        """Update the job's state; False (and nothing written) when it has already finished
+        (Redis also refuses a seq not above the stored one: another run wrote first)."""
         ...
 
     async def get_upload(self, job_id: str) -> str | None:

@@ -197,9 +197,9 @@ class JobTracker:
         else:
             stored = await self._store.save_job(changed)
         if not stored:
-            # Another process finished the job since we read it: theirs stands.
+            # Another process finished (or moved on) the job since we read it: theirs stands.
             self._active.pop(current.id, None)
-            raise InvalidTransition(f"job {current.id} was finished elsewhere")
+            raise InvalidTransition(f"job {current.id} was finished or changed elsewhere")
         self._remember(changed)
         await self._publish(changed)
         return changed
