@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from webapp.clock import Clock
 from webapp.jobs.execution import JobExecutor
-from webapp.jobs.hub import Hub, JobEvent, LocalHub
+from webapp.jobs.hub import Hub, JobEvent, LocalHub, event_of
 from webapp.jobs.redis_hub import RedisHub
 from webapp.jobs.redis_store import RedisStore
 from webapp.jobs.runner import JobRunner
@@ -23,7 +23,7 @@ from webapp.jobs.saq_queue import SaqJobQueue, redis_queue
 from webapp.jobs.service import JobService
 from webapp.jobs.sqlite import SQLiteStore
 from webapp.jobs.store import Store
-from webapp.jobs.tracker import JobTracker, event_of
+from webapp.jobs.tracker import JobTracker
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
 from webapp.pipeline.scraping.router import make_router

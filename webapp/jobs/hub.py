@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, Protocol
 
+from webapp.clock import isoformat
+from webapp.jobs.job import Job
 from webapp.models import ErrorCode, JobStatus, Phase, Verdict
 
 EventKind = Literal["progress", "completed", "failed", "restarting"]
@@ -273,3 +275,21 @@ class LocalHub:
                 subscribers.discard(subscription)
                 if not subscribers:
                     del self._by_job[job_id]
+
+
+def event_of(job: Job) -> JobEvent:
+    """The event that announces the job's current state."""
+    return JobEvent(
+        job_id=job.id,
+        seq=job.seq,
+        status=job.status,
+        phase=job.phase,
+        percent=job.percent,
+        message=job.message,
+        updated_at=isoformat(job.updated_at),
+        error_message=job.error_message,
+        error_code=job.error_code,
+        score=job.score,
+        verdict=job.verdict,
+        is_demo=job.is_demo,
+    )

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from webapp.clock import Clock
 from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
 from webapp.handles import dedup_key, normalise_handle, upload_dedup_key
-from webapp.jobs.hub import Hub
+from webapp.jobs.hub import Hub, event_of
 from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.queue import JobQueue
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
-from webapp.jobs.tracker import JobTracker, event_of
+from webapp.jobs.tracker import JobTracker
 from webapp.models import AnalyzeRequest, JobStatus, JobStatusResponse, Platform
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 

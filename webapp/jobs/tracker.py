@@ -17,8 +17,8 @@ from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
 
-from webapp.clock import Clock, isoformat
-from webapp.jobs.hub import Hub, JobEvent
+from webapp.clock import Clock
+from webapp.jobs.hub import Hub, event_of
 from webapp.jobs.job import Job
 from webapp.jobs.store import Store
 from webapp.models import PHASE_BANDS, ErrorCode, JobStatus, Phase
@@ -224,20 +224,3 @@ class JobTracker:
 
     async def _publish(self, job: Job) -> None:
         await self._hub.publish(event_of(job))
-
-
-def event_of(job: Job) -> JobEvent:
-    return JobEvent(
-        job_id=job.id,
-        seq=job.seq,
-        status=job.status,
-        phase=job.phase,
-        percent=job.percent,
-        message=job.message,
-        updated_at=isoformat(job.updated_at),
-        error_message=job.error_message,
-        error_code=job.error_code,
-        score=job.score,
-        verdict=job.verdict,
-        is_demo=job.is_demo,
-    )

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
-from webapp.jobs.hub import JobEvent
+from webapp.jobs.hub import JobEvent, event_of
 from webapp.jobs.job import Job
-from webapp.jobs.tracker import event_of
 from webapp.models import ErrorCode, JobStatus, Phase
 from webapp.report_view import VERDICT_LABELS
 from webapp.templating import at
