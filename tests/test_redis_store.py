@@ -186,3 +186,24 @@ async def test_two_overlapping_runs_cannot_both_move_a_job_on(store: RedisStore)
     assert await store.save_job(theirs)
     assert not await store.save_job(mine)  # read the same state, wrote second: refused
     assert (await store.get_job(job.id)) == theirs
+
+
+async def test_a_failed_refresh_does_not_hide_the_report_before_it(
+    store: RedisStore, client: redis.Redis
+) -> None:
+    first = _job()
+    await store.claim(first, refresh=False, now=START)
+    await store.complete_job(_finished(first, JobStatus.COMPLETED), "{}", _snapshot(first))
+    refresh = _job()
+    assert await store.claim(refresh, refresh=True, now=START) == refresh
+    assert await store.save_job(_finished(refresh, JobStatus.FAILED))
+    shared = await store.claim(_job(), refresh=False, now=START)
+    assert shared is not None
+    assert shared.id == first.id
+    assert client.get("jobs:handle:keys.creator:tiktok:done") == first.id
+    # Once that report expires, a submission makes a new job.
+    later = START + timedelta(seconds=TTL + 1)
+    assert await store.delete_expired(later) == [first.id, refresh.id]
+    assert client.exists("jobs:handle:keys.creator:tiktok:done") == 0
+    fresh = _job()
+    assert await store.claim(fresh, refresh=False, now=later) == fresh

@@ -5,7 +5,8 @@ Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redi
 * `jobs:{id}`: the job's state as JSON; `EXPIRE`d the TTL after it finishes;
 * `jobs:{id}:report`, `jobs:{id}:upload`: its report and uploaded data, expiring with it;
 * `jobs:handle:{handle}:{platform}` (`:upload:{digest}` for an upload): the account's newest job
-  id, for dedup; it expires with the job it points to;
+  id, for dedup, and the same key + `:done`: its newest completed job id (so a refresh that
+  fails does not hide the report before it); each expires with the job it points to;
 * `jobs:recent` (sorted set, in order of creation) and `jobs:unfinished` (set): indexes, trimmed of
   ids whose job has expired;
 * `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires.
@@ -42,18 +43,22 @@ UNFINISHED = "jobs:unfinished"
 # `jobs:recent` is ordered by a counter, so jobs created within one clock tick keep their
 # order. Returns the JSON of the job the submission gets, or nil (full queue).
 _CLAIM = """
-local current_id = redis.call('GET', KEYS[1])
-if current_id then
-  local raw = redis.call('GET', 'jobs:' .. current_id)
-  if raw then
-    local job = cjson.decode(raw)
-    if job.status == 'pending' or job.status == 'processing' then return raw end
-    if ARGV[2] == '0' and job.status == 'completed'
-        and tonumber(job.expires_ts) > tonumber(ARGV[3]) then
-      return raw
-    end
+local function live(id, want_completed)
+  if not id then return nil end
+  local raw = redis.call('GET', 'jobs:' .. id)
+  if not raw then return nil end
+  local job = cjson.decode(raw)
+  if job.status == 'pending' or job.status == 'processing' then return raw end
+  if want_completed and job.status == 'completed'
+      and tonumber(job.expires_ts) > tonumber(ARGV[3]) then
+    return raw
   end
+  return nil
 end
+local reuse = ARGV[2] == '0'
+local found = live(redis.call('GET', KEYS[1]), reuse)
+if not found and reuse then found = live(redis.call('GET', KEYS[1] .. ':done'), true) end
+if found then return found end
 if ARGV[4] == '0' then return false end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[5])
@@ -80,7 +85,10 @@ if ttl > 0 then
   redis.call('SREM', KEYS[2], ARGV[2])
   if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('EXPIRE', KEYS[3], ttl) end
   redis.call('EXPIRE', KEYS[4], ttl)
-  if ARGV[4] ~= '' then redis.call('SET', KEYS[5], ARGV[4], 'EX', ttl) end
+  if ARGV[4] ~= '' then
+    redis.call('SET', KEYS[5], ARGV[4], 'EX', ttl)
+    redis.call('SET', KEYS[3] .. ':done', ARGV[2], 'EX', ttl)
+  end
   if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) end
 else
   redis.call('SET', KEYS[1], ARGV[1])
@@ -96,6 +104,7 @@ if not raw then return 0 end
 if cjson.decode(raw).expires_at ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[1] .. ':report', KEYS[1] .. ':upload')
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+if redis.call('GET', KEYS[2] .. ':done') == ARGV[1] then redis.call('DEL', KEYS[2] .. ':done') end
 return 1
 """
 
