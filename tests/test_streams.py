@@ -13,7 +13,7 @@ import httpx
 import pytest
 import websockets
 
-from conftest import ServerProcess
+from conftest import ServerProcess, wait_until
 
 # Job-core tests: each runs on SQLite and on Redis (with a SAQ worker).
 BOTH_BACKENDS = True
@@ -233,3 +233,30 @@ async def test_sigterm_sends_a_restarting_event_closes_streams_and_exits(
     assert server.process.wait(timeout=10) is not None
     assert time.monotonic() - started < 5, "exits well within the graceful timeout"
     assert "Application shutdown complete" in server.log_path.read_text()
+
+
+async def test_a_closed_websocket_is_unsubscribed_at_once(
+    server_factory: Callable[..., ServerProcess],
+) -> None:
+    # A job whose next event is far away: only noticing the close frees the subscriptions.
+    server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="120")
+    server.start()
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as client:
+
+        async def subscribers() -> int:
+            return int((await client.get("/health")).json()["subscribers"])
+
+        job_id = await submit(client, "closing.sockets")
+        url = f"ws://127.0.0.1:{server.port}/api/jobs/{job_id}/ws"
+        sockets = [await websockets.connect(url) for _ in range(20)]
+        for ws in sockets:
+            assert json.loads(await ws.recv())["job_id"] == job_id
+        assert await subscribers() == 20
+        for ws in sockets:
+            await ws.close()
+
+        async def freed() -> bool:
+            return await subscribers() == 0
+
+        await wait_until(freed, timeout=3, what="the closed sockets to be unsubscribed")
+        assert (await client.get(f"/api/status/{job_id}")).json()["status"] == "processing"

@@ -7,6 +7,7 @@ themselves (the `retry:` hint) and get the current state again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from starlette.requests import Request
@@ -62,17 +63,35 @@ async def job_websocket(websocket: WebSocket) -> None:
         await websocket.close(code=4404, reason=exc.message[:120])
         return
     await websocket.accept()
-    close_code = 1000
-    try:
+
+    async def send_all() -> None:
+        close_code = 1000
         async for event in stream.events():
             await websocket.send_text(event.json)
             if event.restarting:
                 close_code = 1012  # service restart: reconnect
         await websocket.close(code=close_code)
-    except WebSocketDisconnect:
-        pass
+
+    async def until_client_leaves() -> None:
+        # Clients send nothing we use; reading is how a close is noticed at once, instead
+        # of at the job's next event (the subscription would stay until then).
+        while (await websocket.receive())["type"] != "websocket.disconnect":
+            pass
+
+    sender = asyncio.create_task(send_all())
+    watcher = asyncio.create_task(until_client_leaves())
+    try:
+        await asyncio.wait((sender, watcher), return_when=asyncio.FIRST_COMPLETED)
     finally:
+        for task in (sender, watcher):
+            task.cancel()
+        results = await asyncio.gather(sender, watcher, return_exceptions=True)
         stream.close()
+    for result in results:
+        if isinstance(result, Exception) and not isinstance(
+            result, WebSocketDisconnect | RuntimeError
+        ):
+            raise result
 
 
 routes = [
