@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+from webapp.links import web_link
 from webapp.models import PostRow, ReportResponse
 
 COLUMNS = (
@@ -43,7 +44,7 @@ def _row(post: PostRow, source: str) -> list[str]:
         _text(post.id),
         post.published_at,
         _text(post.kind),
-        _text(post.url),
+        _text(web_link(post.url) or ""),
         _number(post.likes),
         _number(post.comments),
         _number(post.views),

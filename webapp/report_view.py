@@ -15,6 +15,7 @@ from typing import Literal
 from markupsafe import Markup
 
 from webapp.charts.report_charts import ReportCharts, charts_of
+from webapp.links import web_link
 from webapp.models import (
     BenchmarkBand,
     Evidence,
@@ -160,7 +161,7 @@ class ReportView:
     def evidence_link(self, evidence: Evidence) -> str | None:
         """Where a piece of evidence can be seen: the post itself, when its link is known."""
         post = self.evidence_post(evidence)
-        return post.url if post is not None and post.url else None
+        return web_link(post.url) if post is not None else None
 
     def evidence_post(self, evidence: Evidence) -> PostRow | None:
         """The post a piece of evidence names (date, caption, likes), when the report has it."""

@@ -11,6 +11,7 @@ from starlette.templating import Jinja2Templates
 
 from webapp.clock import parse_iso
 from webapp.handles import shown_handle
+from webapp.links import web_link
 from webapp.models import Metric, Platform
 from webapp.pipeline.analysis.pricing import money_text
 from webapp.report_view import metric_anchor
@@ -28,7 +29,9 @@ def make_templates(directory: Path) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(at=at, number=number, metric_value=metric_value, when=when)
+    env.filters.update(
+        at=at, number=number, metric_value=metric_value, when=when, web_link=web_link
+    )
     env.globals.update(platforms=list(Platform), END_EVENT=END_EVENT, metric_anchor=metric_anchor)
     return Jinja2Templates(env=env)
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from webapp.clock import isoformat
+from webapp.links import web_link
 from webapp.models import FollowerPoint, PostRow
 from webapp.pipeline.analysis.brand_safety import categories_of
 from webapp.pipeline.analysis.disclosure import finding, looks_sponsored
@@ -38,7 +39,8 @@ def post_rows(
         trusted(
             PostRow,
             id=post.id,
-            url=post.url,
+            # Only http(s) links are kept: an upload may carry any text there.
+            url=web_link(post.url) or "",
             published_at=isoformat(post.published_at),
             kind=post.kind,
             likes=post.likes,
