@@ -81,7 +81,9 @@ async def test_body_over_limit_without_content_length_is_413(run_app: RunApp) ->
             yield b" " * 1024
 
     async with run_app() as app:
-        response = await app.client.post("/api/analyze", content=chunks())
+        response = await app.client.post(
+            "/api/analyze", content=chunks(), headers={"content-type": "application/json"}
+        )
         assert response.status_code == 413
         assert app.rows("SELECT count(*) FROM jobs") == [(0,)]
 

@@ -128,6 +128,7 @@ _API_PREFIXES = ("/api/", "/health", "/openapi.json", "/schemas/")
 _ERROR_TITLES = {
     400: "That request did not work",
     404: "Not found",
+    403: "Refused",
     405: "Not allowed here",
     409: "Not possible yet",
     413: "Too much data",

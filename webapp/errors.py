@@ -76,6 +76,11 @@ class PayloadTooLarge(AppError):
     code = "payload_too_large"
 
 
+class CrossSiteRequest(AppError):
+    status_code = 403
+    code = "cross_site_request"
+
+
 class UnsupportedMediaType(AppError):
     status_code = 415
     code = "unsupported_media_type"

@@ -151,7 +151,10 @@ def openapi_document() -> dict[str, Any]:
                         ),
                         "400": _error("The body is not valid JSON"),
                         "413": _error("The body is over 16 KiB"),
-                        "422": _error("A field is missing, has the wrong type or is invalid"),
+                        "415": _error("The body is not sent as application/json"),
+                        "422": _error(
+                            "A field is missing, repeated, has the wrong type or is invalid"
+                        ),
                         "503": _error("Too many jobs are queued; retry later", **_RETRY_AFTER),
                     },
                 }

@@ -8,7 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
-from webapp.errors import InvalidInput, MalformedJSON, PayloadTooLarge
+from webapp.errors import InvalidInput, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -19,9 +19,10 @@ _FRIENDLY = {
 
 
 async def read_model(request: Request, model: type[ModelT], *, limit: int) -> ModelT:
+    _require_json(request)
     raw = await _read_limited(request, limit)
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         position = (
             f" at line {exc.lineno}, column {exc.colno}"
@@ -49,6 +50,31 @@ async def read_model(request: Request, model: type[ModelT], *, limit: int) -> Mo
         ]
         summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems[:3])
         raise InvalidInput(f"Invalid request: {summary}.", details=problems) from None
+
+
+def _require_json(request: Request) -> None:
+    """Only `application/json` (or a `+json` type). Besides saying what the API takes, this
+    keeps other sites out: a cross-site form or a `text/plain` fetch can start no job, since a
+    browser sends JSON across origins only after a CORS preflight, which we never grant."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise UnsupportedMediaType(
+            "Send the body as JSON with the header Content-Type: application/json"
+            f"{f' (got {media_type!r})' if media_type else ''}.",
+            details={"content_type": media_type or None},
+        )
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    data: dict[str, object] = {}
+    for key, value in pairs:
+        if key in data:
+            raise InvalidInput(
+                f"The field {key[:64]!r} appears twice in the JSON body; send it once.",
+                details=[{"field": key[:64], "message": "duplicate key"}],
+            )
+        data[key] = value
+    return data
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:

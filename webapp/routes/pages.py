@@ -26,6 +26,7 @@ from webapp.models import JobStatus, Platform, ReportResponse
 from webapp.report_view import report_view
 from webapp.routes.forms import AnalyzeForm, read_form
 from webapp.routes.job_view import view_of
+from webapp.routes.origin import require_same_origin
 from webapp.routes.upload_body import file_bytes, is_multipart, read_upload_form, upload_request
 from webapp.state import AppState, app_state
 
@@ -79,6 +80,7 @@ async def form_page(request: Request) -> Response:
 
 
 async def submit(request: Request) -> Response:
+    require_same_origin(request)
     state = app_state(request)
     form = AnalyzeForm()
     data: FormData | None = None
