@@ -139,19 +139,22 @@ async def test_an_outage_fails_as_unreachable_not_as_a_wrong_handle(
     assert youtube.count("channels") == 8  # 4 tries per attempt, 2 attempts
 
 
-async def test_a_bug_on_our_side_is_internal_and_does_not_blame_the_account(
+async def test_a_bug_on_our_side_is_internal_fails_at_once_and_does_not_blame_the_account(
     run_app: RunApp, youtube: FakeYouTube
 ) -> None:
     # A video without its publication time: the adapter cannot place it, which is our bug to
-    # fix (skip it, say), not the marketer's mistake.
+    # fix (skip it, say), not the marketer's mistake. The same code on the same data fails the
+    # same way, so the job fails on its first attempt although four are allowed.
     youtube.fail["videos"] = JSONResponse({"items": [{"id": "vid00000", "snippet": {}}]})
     async with run_app(
-        youtube_api_key="test-key", youtube_api_base=youtube.base_url, max_attempts=1
+        youtube_api_key="test-key", youtube_api_base=youtube.base_url, max_attempts=4
     ) as app:
         job_id = await app.submit("fixturechannel", platform="youtube")
         failed = await app.wait_for_status(job_id, "failed")
     assert failed["error_code"] == "internal"
+    assert failed["attempt"] == 1
+    assert youtube.count("channels") == 1  # one attempt fetched the channel once
     message = failed["error_message"]
     assert message.startswith("An unexpected error in this app stopped the analysis")
     assert "a fault on our side, not in the account or its handle" in message
-    assert "Gave up after 1 attempt;" in message
+    assert "Gave up" not in message

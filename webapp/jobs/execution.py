@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from webapp.backoff import backoff_delay
 from webapp.clock import Clock
 from webapp.jobs.job import Job
-from webapp.jobs.store import Store
+from webapp.jobs.store import Store, StoreError
 from webapp.jobs.tracker import InvalidTransition, JobTracker
 from webapp.models import ErrorCode, JobStatus, Phase
 from webapp.pipeline.errors import PermanentError, TransientError
@@ -24,6 +24,16 @@ from webapp.pipeline.workers import Workers
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "An unexpected error in this app stopped the analysis"
+STORE_FAILED = "The job store could not be used"
+
+
+def internal_error_message() -> str:
+    """Why a job hit by a bug of ours failed at once: not the account's fault, and not retried
+    (the same code on the same data fails the same way)."""
+    return (
+        f"{UNEXPECTED} (a fault on our side, not in the account or its handle). The error is "
+        "logged; try again later."
+    )
 
 
 def gave_up_message(job: Job, message: str, code: ErrorCode) -> str:
@@ -145,10 +155,15 @@ class JobExecutor:
             return None
         except TransientError as exc:
             return await self._retry_or_fail(job, exc.message, exc.code, exc.retry_after)
+        except StoreError as exc:
+            # The store (a file, Redis) failing is a passing trouble: the attempt is retried.
+            logger.warning("Job %s could not use the store: %s", job.id, exc)
+            return await self._retry_or_fail(job, STORE_FAILED, "internal", None)
         except Exception:
-            # A bug of ours (or a failing store): retried, since some are passing troubles.
+            # A bug of ours: running the same code on the same data again would fail again.
             logger.exception("Job %s hit an unexpected error", job.id)
-            return await self._retry_or_fail(job, UNEXPECTED, "internal", None)
+            await self._fail(job, internal_error_message(), "internal")
+            return None
 
     async def _adapter_for(self, job: Job) -> Adapter:
         # Read per attempt, not kept in memory: a resumed job finds its file in the store.

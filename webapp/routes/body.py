@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from webapp.errors import InvalidInput, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
+from webapp.json_input import JSONInputError, load_json
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -22,16 +22,12 @@ async def read_model(request: Request, model: type[ModelT], *, limit: int) -> Mo
     _require_json(request)
     raw = await _read_limited(request, limit)
     try:
-        data = json.loads(raw, object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        position = (
-            f" at line {exc.lineno}, column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
+        data = load_json(raw, subject="The request body", object_pairs_hook=_no_duplicates)
+    except JSONInputError as exc:
         raise MalformedJSON(
-            f"The request body is not valid JSON{position}. "
-            'Send an object such as {"handle": "natgeo", "platform": "instagram"}.'
+            f"{exc.message} "
+            'Send an object such as {"handle": "natgeo", "platform": "instagram"}.',
+            details={"line": exc.line, "column": exc.column},
         ) from None
     if not isinstance(data, dict):
         raise InvalidInput(

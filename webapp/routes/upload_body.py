@@ -13,6 +13,7 @@ from starlette.requests import Request
 from webapp.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from webapp.handles import normalise_handle
 from webapp.models import Platform
+from webapp.pipeline.scraping.result import MAX_COUNT
 from webapp.pipeline.scraping.upload_parse import UploadRequest
 from webapp.routes.forms import read_form
 from webapp.settings import Settings
@@ -93,8 +94,12 @@ def _followers(value: object) -> int | None:
         return None
     # People type "12,500" as often as "12500".
     digits = value.strip().replace(",", "").replace("_", "")
-    if digits.isascii() and digits.isdigit() and len(digits) <= 12:
-        return int(digits)
+    if digits.isascii() and digits.isdigit():
+        if len(digits) <= len(str(MAX_COUNT)) and int(digits) <= MAX_COUNT:
+            return int(digits)
+        raise InvalidInput(
+            f"Followers must be at most {MAX_COUNT:,}.", details={"field": "followers"}
+        )
     raise InvalidInput(
         f"Followers must be a whole number, such as 12500, not {value.strip()[:40]!r}.",
         details={"field": "followers"},

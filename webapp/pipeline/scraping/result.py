@@ -20,7 +20,11 @@ def _to_utc(moment: datetime) -> datetime:
 
 
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-Count = Annotated[int, Field(ge=0)]
+# Assumption: no account has a trillion followers and no post a trillion views (the largest have
+# hundreds of millions of followers and tens of billions of views). A bigger count is a typo or an
+# attack: refused at the door, it can never overflow the analysis's floating-point arithmetic.
+MAX_COUNT = 10**12
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 PostKind = Literal["photo", "video", "carousel", "reel", "short"]
 
 

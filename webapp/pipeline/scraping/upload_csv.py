@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from webapp.errors import InvalidUpload, UnsupportedUpload
 from webapp.models import Platform
-from webapp.pipeline.scraping.result import Post, PostKind
+from webapp.pipeline.scraping.result import MAX_COUNT, Post, PostKind
 
 REQUIRED = ("published_at", "likes", "comments")
 OPTIONAL = ("views", "caption", "url")
@@ -106,8 +106,13 @@ def _count(value: str, line: int, column: str) -> int:
     # Spreadsheets often write thousands separators; a count never has a fraction or a sign.
     digits = value.replace(",", "").replace("_", "")
     if digits.isascii() and digits.isdigit():
-        return int(digits)
-    if not value:
+        if len(digits) <= len(str(MAX_COUNT)) and int(digits) <= MAX_COUNT:
+            return int(digits)
+        message = (
+            f"Line {line}, column {column}: {value[:40]!r} is above the largest count "
+            f"accepted, {MAX_COUNT:,}."
+        )
+    elif not value:
         message = f"Line {line}, column {column}: a value is required."
     else:
         message = f"Line {line}, column {column}: {value[:40]!r} is not a whole number."

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from webapp.errors import InvalidUpload
+from webapp.json_input import JSONInputError, load_json
 from webapp.pipeline.scraping.result import ScrapeResult
 
 _DECODER = json.JSONDecoder()
@@ -22,11 +23,11 @@ Path = Sequence[int | str]
 
 def parse_json(text: str) -> ScrapeResult:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        data = load_json(text, subject="The file")
+    except JSONInputError as exc:
         raise InvalidUpload(
-            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            details={"field": "file", "line": exc.lineno, "column": exc.colno},
+            exc.message,
+            details={"field": "file", "line": exc.line, "column": exc.column},
         ) from None
     try:
         return ScrapeResult.model_validate(data)
