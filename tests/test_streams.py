@@ -50,7 +50,9 @@ async def receive_until_closed(ws: websockets.ClientConnection) -> list[str]:
         return messages
 
 
-async def read_stream(client: httpx.AsyncClient, path: str, **headers: str) -> list[dict[str, Any]]:
+async def read_stream(
+    client: httpx.AsyncClient, path: str, **headers: str | bytes
+) -> list[dict[str, Any]]:
     async with client.stream("GET", path, headers=headers) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -138,6 +140,12 @@ async def test_reconnecting_with_last_event_id_gets_the_current_state_first(
         # Reconnecting after the final event: 204, which tells EventSource to stop.
         again = await client.get(f"/api/jobs/{job_id}/events", headers={"Last-Event-ID": final_id})
         assert again.status_code == 204
+        # An id that is no number (a superscript two, 5,000 digits) is ignored, not a 500.
+        for odd in (b"\xb2", b"9" * 5000):
+            events = await read_stream(
+                client, f"/api/jobs/{job_id}/events", **{"Last-Event-ID": odd}
+            )
+            assert [e["event"] for e in events] == ["completed"]
 
 
 async def test_late_subscriber_gets_the_final_state_at_once(server: ServerProcess) -> None:

@@ -7,6 +7,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
+from webapp.digits import parse_digits
 from webapp.errors import InvalidInput, MalformedJSON, PayloadTooLarge, UnsupportedMediaType
 from webapp.json_input import JSONInputError, load_json
 
@@ -75,7 +76,8 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 async def _read_limited(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    size = parse_digits(declared) if declared is not None else None
+    if size is not None and size > limit:
         raise PayloadTooLarge(f"The request body is over {limit // 1024} KiB.")
     chunks: list[bytes] = []
     size = 0

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.types import Message
 
+from webapp.digits import parse_digits
 from webapp.errors import (
     AppError,
     InvalidHandle,
@@ -80,7 +81,8 @@ async def read_form(
         too_large or f"The form is over {limit // 1024} KiB; shorten the handle."
     )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    size = parse_digits(declared) if declared is not None else None
+    if size is not None and size > limit:
         raise too_large_error
     received = 0
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from webapp.digits import parse_digits
 from webapp.errors import InvalidInput, NotFound
 from webapp.jobs.job import is_job_id
 from webapp.jobs.stream import JobStream
@@ -34,7 +35,8 @@ async def job_events(request: Request) -> Response | EventStreamResponse:
     stream = await _open(state, [job_id])
     last_seen = request.headers.get("last-event-id", "")
     current = stream.current[0]
-    if current.terminal and last_seen.isdigit() and int(last_seen) >= current.seq:
+    seen = parse_digits(last_seen)
+    if current.terminal and seen is not None and seen >= current.seq:
         # The client already has the final event: 204 tells EventSource to stop reconnecting.
         stream.close()
         return Response(status_code=204)
