@@ -98,6 +98,16 @@ def test_invalid_json_and_non_objects_exit_2(tmp_path: Path) -> None:
     done = run(str(path))
     assert done.returncode == 2
     assert "line 2: not valid JSON" in done.stderr
+
+
+def test_hostile_json_lines_exit_2_without_a_traceback(tmp_path: Path) -> None:
+    for line in ('{"followers": ' + "9" * 5000 + "}", "[" * 100_000 + "]" * 100_000):
+        path = tmp_path / "hostile.jsonl"
+        path.write_text(jsonl(ANNA) + line + "\n")
+        done = run(str(path))
+        assert done.returncode == 2
+        assert "line 2: not usable JSON" in done.stderr
+        assert "Traceback" not in done.stderr
     assert "Traceback" not in done.stderr
     done = run("-", stdin="[1, 2]\n")
     assert done.returncode == 2

@@ -43,6 +43,8 @@ def account_from_line(line: str) -> AccountStub:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise BadLine(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (ValueError, RecursionError):  # over 4,300 digits, or nested past the stack
+        raise BadLine("not usable JSON (a number too long, or nesting too deep)") from None
     if not isinstance(data, dict):
         raise BadLine("expected a JSON object with a username")
     fields = {ours: data[theirs] for theirs, ours in AUDIENCE_FIELDS.items() if theirs in data}
