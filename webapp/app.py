@@ -14,12 +14,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from webapp.access_log import AccessLog, AccessLogWriter
 from webapp.backend import open_backend
 from webapp.clock import Clock, SystemClock
 from webapp.errors import AppError, MethodNotAllowed, NotFound, StoreUnavailable
@@ -60,6 +62,7 @@ def create_app(
     hub = hub if hub is not None else LocalHub()
     document = openapi_document()
     templates = make_templates(PROJECT_ROOT / "templates")
+    access_log = AccessLogWriter() if settings.access_log else None
 
     def _restarting() -> None:
         if hub.closing is None:
@@ -103,6 +106,8 @@ def create_app(
                 for watcher in watchers:
                     watcher.cancel()
                 _restarting()
+                if access_log is not None:
+                    access_log.flush()
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
@@ -119,6 +124,7 @@ def create_app(
         ],
         lifespan=lifespan,
         exception_handlers=_error_handlers(templates),
+        middleware=[Middleware(AccessLog, writer=access_log)] if access_log is not None else None,
     )
 
 

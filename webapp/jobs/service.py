@@ -19,7 +19,7 @@ from webapp.jobs.queue import JobQueue
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus, JobStatusResponse, Platform
+from webapp.models import AnalyzeRequest, JobStatus, Platform
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ class JobService:
         # Single flight per account within this process: concurrent identical submissions wait
         # for the first. Across processes the store's claim is atomic on its own.
         self._submitting: dict[str, asyncio.Future[None]] = {}
+        self._probe: asyncio.Future[tuple[str | None, int, int]] | None = None
 
     async def submit(self, request: AnalyzeRequest) -> Submission:
         handle = normalise_handle(request.platform, request.handle)
@@ -121,15 +122,20 @@ class JobService:
 
     async def job(self, job_id: str) -> Job:
         """The job's current state; NotFound when unknown, malformed or expired."""
-        job = await self._tracker.current(job_id) if is_job_id(job_id) else None
+        # Memory first: an id found there is well formed, so only a miss pays for the check.
+        job = self._tracker.get(job_id)
+        if job is None and is_job_id(job_id):
+            job = await self._store.get_job(job_id)
         if job is None or (job.expires_at is not None and job.expires_at <= self._clock.now()):
             raise NotFound(
                 f"No job {job_id[:64]!r}. It may have expired; submit the account again."
             )
         return job
 
-    async def status(self, job_id: str) -> JobStatusResponse:
-        return (await self.job(job_id)).to_status(self._queue.max_attempts)
+    async def status_json(self, job_id: str) -> bytes:
+        """`status` as JSON. A job this process holds in memory (every active and recently
+        finished one, on the embedded backend) encodes each state once, whoever polls it."""
+        return (await self.job(job_id)).status_json(self._queue.max_attempts)
 
     async def recent_jobs(self, limit: int) -> list[Job]:
         """The newest jobs that have not expired, newest first."""
@@ -179,12 +185,20 @@ class JobService:
         return JobStream(subscription, current, until_all_end=job_ids is not None)
 
     async def health(self) -> Health:
-        try:
-            await self._store.ping()
-            problem = None
-        except StoreError as exc:
-            problem = str(exc)
-        running = waiting = 0
-        if problem is None:
-            running, waiting = await self._queue.running(), await self._queue.waiting()
+        """The store's state and the queue's counts. Calls that overlap share one probe, so
+        polling /health hard asks the store once per round trip, not once per request; each
+        answer comes from a probe that was still running when the call came in."""
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self._probe_store())
+        problem, running, waiting = await asyncio.shield(self._probe)
         return Health(problem, running, waiting, self._hub.subscribers)
+
+    async def _probe_store(self) -> tuple[str | None, int, int]:
+        try:
+            try:
+                await self._store.ping()
+            except StoreError as exc:
+                return str(exc), 0, 0
+            return None, await self._queue.running(), await self._queue.waiting()
+        finally:
+            self._probe = None

@@ -67,7 +67,8 @@ async def scrape_result_schema(request: Request) -> Response:
 
 async def status(request: Request) -> Response:
     state = app_state(request)
-    return json_response(await state.service.status(request.path_params["job_id"]))
+    body = await state.service.status_json(request.path_params["job_id"])
+    return Response(body, media_type="application/json")
 
 
 async def report(request: Request) -> Response:
