@@ -1,6 +1,6 @@
 """Status polling against a bare Starlette endpoint, all figures from one run on this machine.
 
-Servers, started side by side and loaded one at a time, in turns (`--rounds`, medians kept):
+Servers, started side by side and loaded one at a time, in turns (`--rounds`):
   * bare: bench/bare_status.py, one Starlette route answering the same JSON bytes the app's
     status route answers, under uvicorn with the same loop and parser, no access log;
   * the app as `make run` starts it (`python -m webapp serve`, default settings);
@@ -14,7 +14,7 @@ Load: wrk (one thread) when installed, else the in-repo asyncio load generator (
 which needs far more CPU per request, so its figures are lower and its ratios closer to 1).
 Other programs on this machine share its CPU: compare the ratios, measured in the same run.
 
-Usage: .venv/bin/python bench/status_vs_bare.py [--seconds 3] [--rounds 3] [--app-dir DIR]
+Usage: .venv/bin/python bench/status_vs_bare.py [--seconds 2] [--rounds 5] [--app-dir DIR]
   (--app-dir: run another checkout's webapp package, e.g. the base commit's, for a before/after)
 """
 
@@ -152,6 +152,14 @@ def _median(figures: list[Figure]) -> Figure:
     )
 
 
+def _ratios(top: list[Figure], bottom: list[Figure]) -> list[float]:
+    return [a.rate / b.rate for a, b in zip(top, bottom, strict=True)]
+
+
+def _spread(ratios: list[float]) -> str:
+    return f"{statistics.median(ratios):.2f} x ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
 def _line(name: str, figure: Figure) -> str:
     return (
         f"  {name:<44} {figure.rate:>9,.0f} req/s   p99 {figure.p99_ms:6.2f} ms"
@@ -161,8 +169,8 @@ def _line(name: str, figure: Figure) -> str:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="turns over every server")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="turns over every server")
     parser.add_argument("--app-dir", type=Path, default=HERE.parent, help="checkout to serve")
     parser.add_argument("--tool", choices=["auto", "wrk", "loadgen"], default="auto")
     args = parser.parse_args()
@@ -207,28 +215,29 @@ async def main() -> None:
             for name, port, path in targets:
                 runs[name].append(await measure(tool, port, path, args.seconds))
 
+    # Ratios are taken within each round (its servers were loaded seconds apart, under the
+    # same background load), then the median and range over the rounds are shown.
     figures = {name: _median(found) for name, found in runs.items()}
-    bare_figure = figures[targets[0][0]]
-    print(_line(targets[0][0], bare_figure))
-    results: dict[str, object] = {"tool": tool, "bare_rps": bare_figure.rate}
+    bare_name = targets[0][0]
+    print(_line(bare_name, figures[bare_name]))
+    results: dict[str, object] = {"tool": tool, "bare_rps": figures[bare_name].rate}
     for label, _env in APP_CONFIGS:
-        status = figures[f"{label}: status"]
-        health = figures[f"{label}: /health"]
-        print(_line(f"{label}: status", status))
-        print(_line(f"{label}: /health", health))
-        over_bare = status.rate / bare_figure.rate
-        over_status = health.rate / status.rate
+        status_name, health_name = f"{label}: status", f"{label}: /health"
+        print(_line(status_name, figures[status_name]))
+        print(_line(health_name, figures[health_name]))
+        over_bare = _ratios(runs[status_name], runs[bare_name])
+        over_status = _ratios(runs[health_name], runs[status_name])
         print(
-            f"  {'':<44} status / bare {over_bare:.2f} x (target >= 0.9), "
-            f"health / status {over_status:.2f} x (target >= 0.8)"
+            f"  {'':<44} status / bare {_spread(over_bare)} (target >= 0.9), "
+            f"health / status {_spread(over_status)} (target >= 0.8)"
         )
         results[label] = {
-            "status_rps": status.rate,
-            "status_p99_ms": status.p99_ms,
-            "health_rps": health.rate,
-            "health_p99_ms": health.p99_ms,
-            "status_over_bare": over_bare,
-            "health_over_status": over_status,
+            "status_rps": figures[status_name].rate,
+            "status_p99_ms": figures[status_name].p99_ms,
+            "health_rps": figures[health_name].rate,
+            "health_p99_ms": figures[health_name].p99_ms,
+            "status_over_bare": statistics.median(over_bare),
+            "health_over_status": statistics.median(over_status),
         }
     out = HERE / "results"
     out.mkdir(exist_ok=True)

@@ -31,6 +31,7 @@ from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.routes import api, page_streams, pages, streams
+from webapp.routes.shared_frames import SharedFrames
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
@@ -53,13 +54,16 @@ def create_app(
     rng: random.Random | None = None,
     adapter: Adapter | None = None,
     hub: LocalHub | None = None,
+    frames: SharedFrames | None = None,
 ) -> Starlette:
-    """Build the app. Tests pass a fake clock, a seeded random source or their own hub (this
-    process's fan-out; with Redis, events from every process reach it)."""
+    """Build the app. Tests pass a fake clock, a seeded random source, their own hub (this
+    process's fan-out; with Redis, events from every process reach it) or their own shared
+    frames (to count renders)."""
     settings = settings if settings is not None else Settings.from_env()
     clock = clock if clock is not None else SystemClock()
     rng = rng if rng is not None else random.Random()
     hub = hub if hub is not None else LocalHub()
+    frames = frames if frames is not None else SharedFrames()
     document = openapi_document()
     templates = make_templates(PROJECT_ROOT / "templates")
     access_log = AccessLogWriter() if settings.access_log else None
@@ -98,6 +102,7 @@ def create_app(
                         service=backend.service,
                         loop_lag=loop_lag,
                         templates=templates,
+                        frames=frames,
                     )
                 }
             finally:

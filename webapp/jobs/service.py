@@ -9,6 +9,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from webapp.clock import Clock
 from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
@@ -49,6 +50,7 @@ class JobService:
         hub: Hub,
         clock: Clock,
         max_queued: int,
+        health_probe_seconds: float = 1.0,
     ) -> None:
         self._store = store
         self._tracker = tracker
@@ -59,7 +61,9 @@ class JobService:
         # Single flight per account within this process: concurrent identical submissions wait
         # for the first. Across processes the store's claim is atomic on its own.
         self._submitting: dict[str, asyncio.Future[None]] = {}
-        self._probe: asyncio.Future[tuple[str | None, int, int]] | None = None
+        self._probe: asyncio.Future[str | None] | None = None
+        self._probe_passed_at: datetime | None = None
+        self._probe_lifetime = timedelta(seconds=health_probe_seconds)
 
     async def submit(self, request: AnalyzeRequest) -> Submission:
         handle = normalise_handle(request.platform, request.handle)
@@ -185,20 +189,37 @@ class JobService:
         return JobStream(subscription, current, until_all_end=job_ids is not None)
 
     async def health(self) -> Health:
-        """The store's state and the queue's counts. Calls that overlap share one probe, so
-        polling /health hard asks the store once per round trip, not once per request; each
-        answer comes from a probe that was still running when the call came in."""
-        if self._probe is None:
-            self._probe = asyncio.ensure_future(self._probe_store())
-        problem, running, waiting = await asyncio.shield(self._probe)
+        """The store's state and the queue's counts (see `_store_problem`)."""
+        problem = await self._store_problem()
+        running = waiting = 0
+        if problem is None:
+            try:
+                running, waiting = await self._queue.running(), await self._queue.waiting()
+            except StoreError as exc:
+                problem = str(exc)
         return Health(problem, running, waiting, self._hub.subscribers)
 
-    async def _probe_store(self) -> tuple[str | None, int, int]:
+    async def _store_problem(self) -> str | None:
+        """Why the store cannot be used, or None. A probe that passed stands for
+        `health_probe_seconds`, so a health check polled hard costs no query each time; a
+        failure is probed again on the next call, so recovery shows at once. Calls that
+        overlap share one probe."""
+        passed = self._probe_passed_at
+        if passed is not None and self._clock.now() - passed < self._probe_lifetime:
+            return None
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self._run_probe())
+        return await asyncio.shield(self._probe)
+
+    async def _run_probe(self) -> str | None:
+        started = self._clock.now()
         try:
-            try:
-                await self._store.ping()
-            except StoreError as exc:
-                return str(exc), 0, 0
-            return None, await self._queue.running(), await self._queue.waiting()
+            await self._store.ping()
+        except StoreError as exc:
+            self._probe_passed_at = None
+            return str(exc)
+        else:
+            self._probe_passed_at = started
+            return None
         finally:
             self._probe = None
