@@ -59,6 +59,7 @@ test: lint
 
 bench: test-deps
 	$(BIN)/python bench/api_throughput.py
+	$(BIN)/python bench/status_vs_bare.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/youtube_requests.py
 	$(BIN)/python bench/demo_calibration.py

@@ -40,12 +40,19 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def serving_process(database: Path, **env: str) -> Iterator[tuple[int, int]]:
-    """A web process answering /health: (port, pid)."""
+def serving_process(
+    database: Path, *, cwd: Path | None = None, output: Path | None = None, **env: str
+) -> Iterator[tuple[int, int]]:
+    """A web process answering /health: (port, pid). `cwd` is where `python -m webapp` finds
+    the package (another checkout, say); `output` takes its stdout and stderr (else inherited)."""
     port = free_port()
+    log = output.open("ab") if output is not None else None
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=_environment(database, env),
+        cwd=cwd,
+        stdout=log,
+        stderr=subprocess.STDOUT if log is not None else None,
     )
     try:
         deadline = time.monotonic() + 30
@@ -60,6 +67,8 @@ def serving_process(database: Path, **env: str) -> Iterator[tuple[int, int]]:
         yield port, process.pid
     finally:
         _stop(process)
+        if log is not None:
+            log.close()
 
 
 @contextmanager

@@ -26,6 +26,7 @@ from asgi_lifespan import LifespanManager
 
 from webapp.app import create_app
 from webapp.jobs.hub import LocalHub
+from webapp.routes.shared_frames import SharedFrames
 from webapp.settings import Settings
 from webapp.worker import running_worker
 
@@ -234,10 +235,10 @@ def run_app(settings: Settings, clock: FakeClock) -> RunApp:
     """Start the real app (lifespan included) and talk to it over ASGI."""
 
     @asynccontextmanager
-    async def start(**overrides: Any) -> AsyncIterator[Running]:
+    async def start(frames: SharedFrames | None = None, **overrides: Any) -> AsyncIterator[Running]:
         hub = LocalHub()
         changed = replace(settings, **overrides)
-        app = create_app(changed, clock=clock, rng=random.Random(7), hub=hub)
+        app = create_app(changed, clock=clock, rng=random.Random(7), hub=hub, frames=frames)
         async with LifespanManager(app) as manager, _worker_for(changed, clock):
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -124,6 +125,10 @@ async def test_health_checks_the_store(run_app: RunApp) -> None:
         # Damage the database from outside, as a bad migration or an operator might.
         app.rows("DROP TABLE reports")
         app.rows("DROP TABLE jobs")
+        # A probe that passed stands for a second, so polling /health costs no query each time.
+        response = await app.client.get("/health")
+        assert response.status_code == 200
+        app.clock.advance(1.0)
         response = await app.client.get("/health")
         assert response.status_code == 503
         assert response.json()["status"] == "unavailable"
@@ -158,3 +163,73 @@ async def test_the_failed_event_carries_the_error_code(run_app: RunApp) -> None:
     assert data["error_code"] == "not_found"
     assert data["error_message"] == status["error_message"]
     assert status["error_code"] == "not_found"
+
+
+SHOWN = ("status", "phase", "percent", "message", "updated_at")
+
+
+def shown(state: JobEvent | dict[str, Any]) -> tuple[str, ...]:
+    """What status and an event both show of a job's state, as text."""
+    if isinstance(state, JobEvent):
+        return tuple(str(getattr(state, name)) for name in SHOWN)
+    return tuple(str(state[name]) for name in SHOWN)
+
+
+async def test_status_shows_each_state_the_hub_announces_then_the_final_one(
+    run_app: RunApp,
+) -> None:
+    async with run_app(demo_delay_seconds=5.0) as app:
+        job_id = await app.submit("poll.each.step")
+        events: list[JobEvent] = []
+
+        async def collect() -> None:
+            with app.hub.subscribe([job_id]) as subscription:
+                async for event in subscription:
+                    events.append(event)
+                    if event.terminal:
+                        return
+
+        collecting = asyncio.create_task(collect())
+        checked: set[tuple[Any, ...]] = set()
+        while True:
+            # Between demo steps the job waits for the fake clock, so its state holds still:
+            # status must come to show the newest announced state (a stale copy never would).
+            await wait_until(
+                lambda: app.clock.sleeping() > 0 or collecting.done(), what="a demo step"
+            )
+
+            async def agrees() -> bool:
+                return bool(events) and shown(await app.status(job_id)) == shown(events[-1])
+
+            await wait_until(agrees, what="status to show the newest event")
+            checked.add(shown(events[-1]))
+            if collecting.done():
+                break
+            app.clock.advance(5.0)
+
+        final = await app.client.get(f"/api/status/{job_id}")
+        again = await app.client.get(f"/api/status/{job_id}")
+    assert len(checked) >= 4, checked
+    assert final.json()["status"] == "completed"
+    assert final.json()["percent"] == 100
+    assert final.json()["completed_at"] is not None
+    assert again.content == final.content
+
+
+@pytest.mark.sqlite_only
+async def test_a_passed_store_probe_stands_for_a_second_and_a_failed_one_is_retried(
+    run_app: RunApp,
+) -> None:
+    async with run_app() as app:
+        assert (await app.client.get("/health")).status_code == 200
+        app.rows("DROP TABLE reports")
+        app.rows("DROP TABLE jobs")
+        app.clock.advance(0.9)
+        assert (await app.client.get("/health")).status_code == 200
+        app.clock.advance(0.1)
+        assert (await app.client.get("/health")).status_code == 503
+        # A failure is not remembered: the store is probed again at the next call.
+        app.rows("CREATE TABLE jobs (id TEXT)")
+        response = await app.client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["store"] == "ok"

@@ -12,6 +12,7 @@ import pytest
 
 from webapp.models import Metric
 from webapp.routes.job_view import SHORT_REASON_CHARS, short_reason
+from webapp.routes.shared_frames import SharedFrames
 from webapp.templating import metric_value
 
 from conftest import RunApp, Running, wait_until
@@ -559,3 +560,39 @@ def test_every_metric_unit_reads_like_a_person_wrote_it(
         }
     )
     assert metric_value(metric) == shown
+
+
+async def _watch(app: Running, job_id: str, watchers: int) -> list[list[tuple[str, str]]]:
+    streams = [
+        asyncio.create_task(read_html_stream(app, f"/jobs/{job_id}/stream"))
+        for _ in range(watchers)
+    ]
+    return list(await asyncio.gather(*streams))
+
+
+async def test_pages_watching_a_completed_job_share_one_render(run_app: RunApp) -> None:
+    frames = SharedFrames()
+    async with run_app(frames=frames) as app:
+        job_id = await app.submit("shared.render")
+        await app.wait_for_status(job_id, "completed")
+        seen = await _watch(app, job_id, watchers=8)
+    assert frames.renders == 1
+    for events in seen:
+        assert [name for name, _ in events] == ["progress", "message", "report", "end"]
+        assert events == seen[0]
+    assert '<article class="report" id="report">' in seen[0][2][1]
+
+
+async def test_pages_following_a_job_render_each_state_once(run_app: RunApp) -> None:
+    frames = SharedFrames()
+    watchers = 10
+    async with run_app(demo_delay_seconds=5.0, frames=frames) as app:
+        job_id = await app.submit("shared.live")
+        seen = await with_clock_running(app, asyncio.ensure_future(_watch(app, job_id, watchers)))
+        published = app.hub.published
+    # One render per state at most (a watcher sees at least its first state and the last:
+    # rendering per watcher would take at least 2 x 10).
+    assert 1 < frames.renders <= published < 2 * watchers
+    for events in seen:
+        assert [name for name, _ in events][-2:] == ["report", "end"]
+        assert events[-2] == seen[0][-2]

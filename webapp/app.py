@@ -14,12 +14,14 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from webapp.access_log import AccessLog, AccessLogWriter
 from webapp.backend import open_backend
 from webapp.clock import Clock, SystemClock
 from webapp.errors import AppError, MethodNotAllowed, NotFound, StoreUnavailable
@@ -29,6 +31,7 @@ from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.routes import api, page_streams, pages, streams
+from webapp.routes.shared_frames import SharedFrames
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
@@ -51,15 +54,19 @@ def create_app(
     rng: random.Random | None = None,
     adapter: Adapter | None = None,
     hub: LocalHub | None = None,
+    frames: SharedFrames | None = None,
 ) -> Starlette:
-    """Build the app. Tests pass a fake clock, a seeded random source or their own hub (this
-    process's fan-out; with Redis, events from every process reach it)."""
+    """Build the app. Tests pass a fake clock, a seeded random source, their own hub (this
+    process's fan-out; with Redis, events from every process reach it) or their own shared
+    frames (to count renders)."""
     settings = settings if settings is not None else Settings.from_env()
     clock = clock if clock is not None else SystemClock()
     rng = rng if rng is not None else random.Random()
     hub = hub if hub is not None else LocalHub()
+    frames = frames if frames is not None else SharedFrames()
     document = openapi_document()
     templates = make_templates(PROJECT_ROOT / "templates")
+    access_log = AccessLogWriter() if settings.access_log else None
 
     def _restarting() -> None:
         if hub.closing is None:
@@ -95,6 +102,7 @@ def create_app(
                         service=backend.service,
                         loop_lag=loop_lag,
                         templates=templates,
+                        frames=frames,
                     )
                 }
             finally:
@@ -103,6 +111,8 @@ def create_app(
                 for watcher in watchers:
                     watcher.cancel()
                 _restarting()
+                if access_log is not None:
+                    access_log.flush()
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
@@ -119,6 +129,7 @@ def create_app(
         ],
         lifespan=lifespan,
         exception_handlers=_error_handlers(templates),
+        middleware=[Middleware(AccessLog, writer=access_log)] if access_log is not None else None,
     )
 
 

@@ -186,5 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             port=args.port,
             timeout_graceful_shutdown=10,
             log_level=settings.log_level.lower(),
+            # The app writes its own, cheaper one when WEBAPP_ACCESS_LOG is on.
+            access_log=False,
         )
     return 0

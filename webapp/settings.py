@@ -47,6 +47,9 @@ class Settings:
     # Worker processes for analysis; 0 runs it in a thread of the web process.
     analysis_processes: int = field(default_factory=lambda: default_analysis_processes())
     log_level: str = "INFO"
+    # One line per request on stdout (webapp.access_log); off by default: it costs a third of
+    # what answering a status poll does.
+    access_log: bool = False
     # Scale-out: with a Redis URL, jobs, reports and events live in Redis, web processes only
     # enqueue, and `python -m webapp worker` processes (SAQ) run the jobs.
     redis_url: str = field(default="", repr=False)  # may carry a password

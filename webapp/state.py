@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from webapp.jobs.service import JobService
     from webapp.loop_lag import LoopLagMonitor
+    from webapp.routes.shared_frames import SharedFrames
     from webapp.settings import Settings
 
 
@@ -21,6 +22,7 @@ class AppState:
     service: JobService
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates
+    frames: SharedFrames  # what the job pages' streams render, shared between them
 
 
 def app_state(connection: HTTPConnection) -> AppState:

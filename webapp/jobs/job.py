@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from webapp.clock import isoformat
@@ -37,6 +37,9 @@ class Job:
     verdict: Verdict | None = None
     is_demo: bool | None = None
     source: str | None = None
+    # The status JSON, encoded on first use. A state change never edits a Job but makes a new
+    # one (`dataclasses.replace`, which leaves this out), so the encoding is never stale.
+    _status_json: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def new(
@@ -66,6 +69,13 @@ class Job:
 
     def copy(self) -> Job:
         return dataclasses.replace(self)
+
+    def status_json(self, max_attempts: int) -> bytes:
+        """`to_status` as JSON, encoded once per state however often it is polled (a process
+        has one `max_attempts`, so it is not part of the key)."""
+        if self._status_json is None:
+            self._status_json = self.to_status(max_attempts).model_dump_json().encode()
+        return self._status_json
 
     def to_status(self, max_attempts: int) -> JobStatusResponse:
         return JobStatusResponse(

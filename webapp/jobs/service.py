@@ -9,6 +9,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from webapp.clock import Clock
 from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
@@ -19,7 +20,7 @@ from webapp.jobs.queue import JobQueue
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus, JobStatusResponse, Platform
+from webapp.models import AnalyzeRequest, JobStatus, Platform
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class JobService:
         hub: Hub,
         clock: Clock,
         max_queued: int,
+        health_probe_seconds: float = 1.0,
     ) -> None:
         self._store = store
         self._tracker = tracker
@@ -59,6 +61,9 @@ class JobService:
         # Single flight per account within this process: concurrent identical submissions wait
         # for the first. Across processes the store's claim is atomic on its own.
         self._submitting: dict[str, asyncio.Future[None]] = {}
+        self._probe: asyncio.Future[str | None] | None = None
+        self._probe_passed_at: datetime | None = None
+        self._probe_lifetime = timedelta(seconds=health_probe_seconds)
 
     async def submit(self, request: AnalyzeRequest) -> Submission:
         handle = normalise_handle(request.platform, request.handle)
@@ -121,15 +126,20 @@ class JobService:
 
     async def job(self, job_id: str) -> Job:
         """The job's current state; NotFound when unknown, malformed or expired."""
-        job = await self._tracker.current(job_id) if is_job_id(job_id) else None
+        # Memory first: an id found there is well formed, so only a miss pays for the check.
+        job = self._tracker.get(job_id)
+        if job is None and is_job_id(job_id):
+            job = await self._store.get_job(job_id)
         if job is None or (job.expires_at is not None and job.expires_at <= self._clock.now()):
             raise NotFound(
                 f"No job {job_id[:64]!r}. It may have expired; submit the account again."
             )
         return job
 
-    async def status(self, job_id: str) -> JobStatusResponse:
-        return (await self.job(job_id)).to_status(self._queue.max_attempts)
+    async def status_json(self, job_id: str) -> bytes:
+        """`status` as JSON. A job this process holds in memory (every active and recently
+        finished one, on the embedded backend) encodes each state once, whoever polls it."""
+        return (await self.job(job_id)).status_json(self._queue.max_attempts)
 
     async def recent_jobs(self, limit: int) -> list[Job]:
         """The newest jobs that have not expired, newest first."""
@@ -179,12 +189,37 @@ class JobService:
         return JobStream(subscription, current, until_all_end=job_ids is not None)
 
     async def health(self) -> Health:
-        try:
-            await self._store.ping()
-            problem = None
-        except StoreError as exc:
-            problem = str(exc)
+        """The store's state and the queue's counts (see `_store_problem`)."""
+        problem = await self._store_problem()
         running = waiting = 0
         if problem is None:
-            running, waiting = await self._queue.running(), await self._queue.waiting()
+            try:
+                running, waiting = await self._queue.running(), await self._queue.waiting()
+            except StoreError as exc:
+                problem = str(exc)
         return Health(problem, running, waiting, self._hub.subscribers)
+
+    async def _store_problem(self) -> str | None:
+        """Why the store cannot be used, or None. A probe that passed stands for
+        `health_probe_seconds`, so a health check polled hard costs no query each time; a
+        failure is probed again on the next call, so recovery shows at once. Calls that
+        overlap share one probe."""
+        passed = self._probe_passed_at
+        if passed is not None and self._clock.now() - passed < self._probe_lifetime:
+            return None
+        if self._probe is None:
+            self._probe = asyncio.ensure_future(self._run_probe())
+        return await asyncio.shield(self._probe)
+
+    async def _run_probe(self) -> str | None:
+        started = self._clock.now()
+        try:
+            await self._store.ping()
+        except StoreError as exc:
+            self._probe_passed_at = None
+            return str(exc)
+        else:
+            self._probe_passed_at = started
+            return None
+        finally:
+            self._probe = None

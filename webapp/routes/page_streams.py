@@ -8,6 +8,8 @@ they send no end event, so the browser reconnects by itself and gets the current
 
 from __future__ import annotations
 
+import asyncio
+
 from markupsafe import escape
 from sse_starlette import ServerSentEvent
 from starlette.requests import Request
@@ -17,15 +19,18 @@ from starlette.routing import Route
 from webapp.errors import AppError, InvalidInput, NotFound
 from webapp.jobs.hub import JobEvent
 from webapp.jobs.job import Job, is_job_id
-from webapp.models import JobStatus
+from webapp.models import JobStatus, ReportResponse
 from webapp.report_view import report_view
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.routes.job_view import JobView
-from webapp.routes.pages import RECENT_JOBS, fragment, load_report
+from webapp.routes.pages import RECENT_JOBS, fragment
 from webapp.state import AppState, app_state
 from webapp.templating import END_EVENT
 
 _END = ServerSentEvent(data="done", event=END_EVENT).encode()
+_RESTARTING = ServerSentEvent(
+    data="The server is restarting; this page reconnects by itself.", event="message"
+).encode()
 
 
 def _frame(event: str, data: str) -> bytes:
@@ -38,14 +43,19 @@ async def job_stream(request: Request) -> Response | EventStreamResponse:
     stream = await state.service.open_stream([job.id])
 
     async def render(event: JobEvent) -> bytes:
-        return await _job_page_frames(state, job, event)
+        if event.restarting:
+            return _RESTARTING
+        # Every stream of this job sends the same frames for the same state: render them once.
+        return await state.frames.get(
+            (job.id, event.seq), lambda: _job_page_frames(state, job, event)
+        )
 
     return EventStreamResponse(stream, render)
 
 
 async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
-    if event.restarting:
-        return _frame("message", "The server is restarting; this page reconnects by itself.")
+    """The frames of one state; they depend only on the event and on what never changes in
+    the job (its id and account)."""
     view = JobView(job, event)
     frames = [
         _frame("progress", fragment(state, "_progress.html", view=view)),
@@ -53,16 +63,21 @@ async def _job_page_frames(state: AppState, job: Job, event: JobEvent) -> bytes:
     ]
     if event.status is JobStatus.COMPLETED:
         try:
-            report = await load_report(state, job.id)
+            body = await state.service.report_json(job.id)
         except AppError as exc:  # expired between the event and the read
             frames.append(_frame("message", str(escape(exc.message))))
         else:
-            frames.append(
-                _frame("report", fragment(state, "_report.html", report_view=report_view(report)))
-            )
+            # ~10 ms of parsing and rendering for a full report: off the event loop, which
+            # keeps serving requests and streams meanwhile.
+            frames.append(await asyncio.to_thread(_report_frame, state, body))
     if event.terminal:
         frames.append(_END)
     return b"".join(frames)
+
+
+def _report_frame(state: AppState, report_json: str) -> bytes:
+    view = report_view(ReportResponse.model_validate_json(report_json))
+    return _frame("report", fragment(state, "_report.html", report_view=view))
 
 
 async def jobs_stream(request: Request) -> Response | EventStreamResponse:
