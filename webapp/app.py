@@ -30,6 +30,7 @@ from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.routes import api, page_streams, pages, streams
 from webapp.settings import Settings
+from webapp.sharing import ShareLinkSource
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
 from webapp.templating import make_templates
@@ -95,6 +96,7 @@ def create_app(
                         service=backend.service,
                         loop_lag=loop_lag,
                         templates=templates,
+                        share=ShareLinkSource(settings, backend.service),
                     )
                 }
             finally:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from webapp.jobs.service import JobService
     from webapp.loop_lag import LoopLagMonitor
     from webapp.settings import Settings
+    from webapp.sharing import ShareLinkSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class AppState:
     service: JobService
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates
+    share: ShareLinkSource
 
 
 def app_state(connection: HTTPConnection) -> AppState:
