@@ -10,6 +10,7 @@ summary is always exactly one page.
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -283,6 +284,8 @@ def summary_pdf(
 ) -> bytes:
     """The summary as one A4 page. `link` is the full report's address, printed at the foot;
     `font_dir` holds DejaVuSans.ttf and DejaVuSans-Bold.ttf (None: the built-in font)."""
+    # fontTools logs every table it prunes while subsetting the font, at INFO.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     view = report_view(report)
     for scale in SCALES:
         pdf = _Page(font_dir, scale)
