@@ -257,3 +257,11 @@ def _minimal_report() -> str:
             "coverage": [],
         }
     ).model_dump_json()
+
+
+def test_the_share_secret_is_read_from_the_environment_and_never_shown() -> None:
+    from webapp.settings import Settings
+
+    settings = Settings.from_env({"WEBAPP_SHARE_SECRET": "correct horse battery staple"})
+    assert settings.share_secret == "correct horse battery staple"
+    assert "correct horse" not in repr(settings)
