@@ -66,7 +66,7 @@ def test_completes_with_verdict_score_and_reasons(server: ServerProcess) -> None
     assert "demo.pod on TikTok" in out
     assert "Verdict: Avoid" in out
     assert re.search(r"Score: \d+/100", out)
-    assert "Vetoes (avoid whatever the score):" in out
+    assert "Vetoes (avoid whatever the score):\n  - Engagement pod: over 40 % of comments" in out
     assert "Top reasons:\n  1. " in out
     assert f"Report: {server.base_url}/reports/" in out
     assert "Traceback" not in result.stderr

@@ -43,9 +43,8 @@ def print_summary(console: Console, report: dict[str, Any], report_url: str) -> 
         if flags:
             console.print(f"{title}:", style=f"bold {style}", markup=False, highlight=False)
             for flag in flags:
-                console.print(
-                    f"  - {flag.get('text') or flag.get('rule', '')}", markup=False, highlight=False
-                )
+                line = ": ".join(str(part) for part in (flag.get("rule"), flag.get("text")) if part)
+                console.print(f"  - {line}", markup=False, highlight=False)
     reasons = score.get("reasons") or []
     if reasons:
         console.print("Top reasons:", style="bold", markup=False, highlight=False)
