@@ -30,9 +30,10 @@ from webapp.jobs.store import StoreError
 from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
-from webapp.routes import api, page_streams, pages, streams
+from webapp.routes import api, page_streams, pages, share, streams
 from webapp.routes.shared_frames import SharedFrames
 from webapp.settings import Settings
+from webapp.sharing import ShareLinkSource
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
 from webapp.templating import make_templates
@@ -103,6 +104,7 @@ def create_app(
                         loop_lag=loop_lag,
                         templates=templates,
                         frames=frames,
+                        share=ShareLinkSource(settings, backend.service),
                     )
                 }
             finally:
@@ -125,6 +127,7 @@ def create_app(
             # Before the pages: /jobs/stream must not be taken for a job id.
             *page_streams.routes,
             *pages.routes,
+            *share.routes,
             Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         lifespan=lifespan,

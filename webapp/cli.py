@@ -1,6 +1,7 @@
 """Command line: `python -m webapp serve --host H --port P`, `python -m webapp worker
 [--concurrency N]` (with WEBAPP_REDIS_URL), `python -m webapp cluster` (Redis, web processes
-and workers on one machine) and `python -m webapp audience FILE`."""
+and workers on one machine), `python -m webapp audience FILE` and `python -m webapp analyze
+HANDLE` (a client of a running server: webapp/client/)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from webapp.client import analyze
 from webapp.pipeline.analysis.audience import audience_type
 from webapp.pipeline.analysis.fake_account import THRESHOLD, fake_probability
 from webapp.pipeline.scraping.result import AccountStub
@@ -131,7 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score follower accounts from JSON Lines: fake probability, verdict, audience type",
     )
     audience.add_argument("file", help="JSON Lines file, one account per line; - for stdin")
+    analyze.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "analyze":
+        # A client of a running server: none of the server's settings apply.
+        return analyze.run(args)
     if args.command == "audience":
         # Reads a file and prints: no settings and no logging set-up needed.
         return score_accounts(args.file)

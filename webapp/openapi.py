@@ -255,6 +255,35 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/report/{job_id}.pdf": {
+                "get": {
+                    "summary": "The report's one-page summary as a PDF",
+                    "description": (
+                        "One A4 page for a client: account, platform, date, verdict and score, "
+                        "vetoes and red flags, engagement against its benchmark band, audience "
+                        "quality with its interval, growth, price, the top reasons, a demo "
+                        "data label when the report is demo data, and the source and method. "
+                        "Also at /share/{token}.pdf for a read-only share link."
+                    ),
+                    "operationId": "report_pdf",
+                    "parameters": [_JOB_ID],
+                    "responses": {
+                        "200": {
+                            "description": "The PDF (as an attachment)",
+                            "content": {
+                                "application/pdf": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                }
+                            },
+                        },
+                        "404": _error("Unknown, malformed or expired job id"),
+                        "409": _error(
+                            "The job has not finished (code job_not_finished) or it failed "
+                            "(code job_failed, with the reason)"
+                        ),
+                    },
+                }
+            },
             "/api/jobs/{job_id}/events": {
                 "get": {
                     "summary": "Live events of one job (Server-Sent Events)",

@@ -58,6 +58,9 @@ class Settings:
     worker_heartbeat_seconds: float = 10.0
     # How often workers look for jobs of dead workers (and orphaned or expired entries).
     worker_sweep_seconds: float = 5.0
+    # Key of the read-only share links (any long random string). Empty: a random key is made
+    # on first use and kept in the store, so links survive restarts and work on every process.
+    share_secret: str = field(default="", repr=False)  # a secret: never in logs
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from webapp.loop_lag import LoopLagMonitor
     from webapp.routes.shared_frames import SharedFrames
     from webapp.settings import Settings
+    from webapp.sharing import ShareLinkSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,7 @@ class AppState:
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates
     frames: SharedFrames  # what the job pages' streams render, shared between them
+    share: ShareLinkSource
 
 
 def app_state(connection: HTTPConnection) -> AppState:

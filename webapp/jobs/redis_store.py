@@ -278,6 +278,12 @@ class RedisStore:
         rows = await self._call(self.redis.zrange(snapshots_key(platform, handle), 0, -1))
         return [Snapshot.model_validate_json(row) for row in rows]
 
+    async def secret(self, name: str, candidate: str) -> str:
+        key = f"secrets:{name}"
+        # No expiry: links made with it must work as long as their reports exist.
+        await self._call(self.redis.set(key, candidate, nx=True))
+        return _text(await self._call(self.redis.get(key)))
+
     async def _jobs(self, ids: Sequence[str]) -> list[Job]:
         if not ids:
             return []

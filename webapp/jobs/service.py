@@ -172,6 +172,10 @@ class JobService:
             raise NotFound(f"No report for job {job_id!r}. It may have expired.")
         return body
 
+    async def secret(self, name: str, candidate: str) -> str:
+        """An app secret shared by every process (see Store.secret)."""
+        return await self._store.secret(name, candidate)
+
     async def open_stream(self, job_ids: Sequence[str] | None) -> JobStream:
         """Events of the named jobs until they all end (NotFound for an unknown id), or of every
         job from the unfinished ones on (`job_ids` None) until the server shuts down.

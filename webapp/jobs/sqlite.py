@@ -96,6 +96,10 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE jobs SET source = json_extract(reports.body, '$.source')
     FROM reports WHERE reports.job_id = jobs.id AND jobs.status = 'completed'
     """,
+    # 5: app secrets made on first use (the share links' key), so they survive restarts.
+    """
+    CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """,
 )
 
 _JOB_COLUMNS = (
@@ -327,6 +331,18 @@ class SQLiteStore:
             )
             for row in rows
         ]
+
+    async def secret(self, name: str, candidate: str) -> str:
+        await self._write(
+            [
+                (
+                    "INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    (name, candidate),
+                )
+            ]
+        )
+        rows = await self._fetch("SELECT value FROM secrets WHERE name = ?", (name,))
+        return str(rows[0][0])
 
     async def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         try:

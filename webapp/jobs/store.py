@@ -70,3 +70,8 @@ class Store(Protocol):
     async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:
         """The account's snapshots, oldest first; they outlive the jobs that made them."""
         ...
+
+    async def secret(self, name: str, candidate: str) -> str:
+        """The app secret `name` (the key of share links, say), shared by every process:
+        `candidate` is stored if none is yet, atomically; the stored one is returned."""
+        ...

@@ -16,6 +16,7 @@ from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse, Repor
 from webapp.openapi import scrape_result_schema_document
 from webapp.report_csv import csv_filename, posts_csv
 from webapp.routes.body import read_model
+from webapp.routes.share import pdf_response
 from webapp.routes.upload_body import file_bytes, read_upload_form, upload_request
 from webapp.state import app_state
 
@@ -89,6 +90,14 @@ async def report_csv(request: Request) -> Response:
     )
 
 
+async def report_pdf(request: Request) -> Response:
+    state = app_state(request)
+    body = await state.service.report_json(request.path_params["job_id"])
+    report = ReportResponse.model_validate_json(body)
+    link = str(request.base_url).rstrip("/") + f"/reports/{report.job_id}"
+    return await pdf_response(report, link, {})
+
+
 async def health(request: Request) -> Response:
     state = app_state(request)
     health = await state.service.health()
@@ -126,5 +135,6 @@ routes = [
     Route("/schemas/scrape-result.json", scrape_result_schema, methods=["GET"]),
     # Before the JSON route, whose {job_id} would also match "<id>.csv".
     Route("/api/report/{job_id}.csv", report_csv, methods=["GET"]),
+    Route("/api/report/{job_id}.pdf", report_pdf, methods=["GET"]),
     Route("/api/report/{job_id}", report, methods=["GET"]),
 ]

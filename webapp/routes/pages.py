@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from webapp.clock import isoformat
 from webapp.errors import (
     AppError,
     JobFailed,
@@ -27,6 +28,7 @@ from webapp.report_view import report_view
 from webapp.routes.forms import AnalyzeForm, read_form
 from webapp.routes.job_view import view_of
 from webapp.routes.origin import require_same_origin
+from webapp.routes.share import share_url
 from webapp.routes.upload_body import file_bytes, is_multipart, read_upload_form, upload_request
 from webapp.state import AppState, app_state
 
@@ -176,7 +178,13 @@ async def report_page(request: Request) -> Response:
             status_code=exc.status_code,
         )
     view = view_of(job)
-    return _page(request, "report.html", {"view": view, "report_view": report_view(report)})
+    context = {
+        "view": view,
+        "report_view": report_view(report),
+        "share_url": await share_url(request, job.id),
+        "expires_at": isoformat(job.expires_at) if job.expires_at else None,
+    }
+    return _page(request, "report.html", context)
 
 
 routes = [
