@@ -157,8 +157,14 @@ class Running:
             time.sleep(0.02)
 
     def finish(self, timeout: float = 60) -> tuple[int, str, str]:
-        stdout, _ = self.process.communicate(timeout=timeout)
+        # Not communicate(): it would also read stderr, racing the reader thread for its lines.
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            stdout = self.process.stdout.read()
+        self.process.wait(timeout=timeout)
         self._reader.join(timeout=5)
+        assert self.process.stderr is not None
+        self.process.stderr.close()
         return self.process.returncode, stdout, "".join(self.lines)
 
 
