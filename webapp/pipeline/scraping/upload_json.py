@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from webapp.errors import InvalidUpload
+from webapp.pipeline.scraping.limits import check_upload_lists
 from webapp.pipeline.scraping.result import ScrapeResult
 
 _DECODER = json.JSONDecoder()
@@ -28,6 +29,7 @@ def parse_json(text: str) -> ScrapeResult:
             f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
             details={"field": "file", "line": exc.lineno, "column": exc.colno},
         ) from None
+    check_upload_lists(data, lambda member: locate(text, [member])[0])
     try:
         return ScrapeResult.model_validate(data)
     except ValidationError as exc:
