@@ -67,7 +67,8 @@ def worst_json(
                 "caption": (
                     f"Post {index} with @brand{index % 9} use code SAVE{index % 40} at "
                     f"https://amzn.to/{index:x} #ad #sponsored #giveaway #casino #crypto "
-                    + "words " * 60
+                    + "words "
+                    * 60
                 ),
                 "hashtags": ["ad", "sponsored", "giveaway", "casino", "crypto"],
                 "mentions": [f"brand{index % 9}"],
