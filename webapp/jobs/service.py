@@ -21,6 +21,7 @@ from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.jobs.tracker import JobTracker
 from webapp.models import AnalyzeRequest, JobStatus, Platform
+from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,11 @@ class Health:
     running: int
     waiting: int
     subscribers: int
+
+
+def _parsed(upload: UploadRequest) -> tuple[ScrapeResult, str]:
+    result = parse_upload(upload)
+    return result, result.model_dump_json()
 
 
 class JobService:
@@ -73,8 +79,7 @@ class JobService:
     async def submit_upload(self, upload: UploadRequest) -> Submission:
         """Parse the file (a bad one raises before anything is stored), then submit its job."""
         # A 5 MiB file takes a while to parse; a thread keeps the loop serving streams.
-        result = await asyncio.to_thread(parse_upload, upload)
-        upload_json = result.model_dump_json()
+        result, upload_json = await asyncio.to_thread(_parsed, upload)
         # The digest is of the parsed result, not the raw bytes: it also covers the form's
         # handle and followers, so the same file with another follower count is a new job.
         digest = hashlib.sha256(upload_json.encode()).hexdigest()

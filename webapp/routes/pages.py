@@ -7,6 +7,7 @@ render identical markup. The live streams are in page_streams.py.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -64,8 +65,39 @@ def fragment(state: AppState, name: str, **context: Any) -> str:
     return state.templates.get_template(name).render(context)
 
 
+# A report (up to ~0.7 MB of JSON, limits.py) takes milliseconds to parse and tens of them to
+# render as a page: both run in a thread, so the event loop keeps serving polls and streams.
+
+
 async def load_report(state: AppState, job_id: str) -> ReportResponse:
-    return ReportResponse.model_validate_json(await state.service.report_json(job_id))
+    text = await state.service.report_json(job_id)
+    return await asyncio.to_thread(ReportResponse.model_validate_json, text)
+
+
+async def report_fragment(state: AppState, job_id: str) -> str:
+    """The `_report.html` fragment of a completed job, parsed and rendered off the event loop."""
+    text = await state.service.report_json(job_id)
+
+    def render() -> str:
+        report = ReportResponse.model_validate_json(text)
+        return fragment(state, "_report.html", report_view=report_view(report))
+
+    return await asyncio.to_thread(render)
+
+
+async def _report_page(
+    request: Request, name: str, report: ReportResponse | None, context: dict[str, Any]
+) -> Response:
+    """A page that shows `report` (when given): its view is built and the page rendered in a
+    thread."""
+
+    if report is None:
+        return _page(request, name, {**context, "report_view": None})
+
+    def render() -> Response:
+        return _page(request, name, {**context, "report_view": report_view(report)})
+
+    return await asyncio.to_thread(render)
 
 
 # --- the form ------------------------------------------------------------------------------------
@@ -133,12 +165,12 @@ async def job_page(request: Request) -> Response:
     job = await state.service.job(request.path_params["job_id"])
     report = await load_report(state, job.id) if job.status is JobStatus.COMPLETED else None
     view = view_of(job)
-    return _page(
+    return await _report_page(
         request,
         "job.html",
+        report,
         {
             "view": view,
-            "report_view": report_view(report) if report else None,
             "existing": request.query_params.get("existing") == "1",
             "stream_url": f"/jobs/{job.id}/stream",
         },
@@ -180,11 +212,10 @@ async def report_page(request: Request) -> Response:
     view = view_of(job)
     context = {
         "view": view,
-        "report_view": report_view(report),
         "share_url": await share_url(request, job.id),
         "expires_at": isoformat(job.expires_at) if job.expires_at else None,
     }
-    return _page(request, "report.html", context)
+    return await _report_page(request, "report.html", report, context)
 
 
 routes = [

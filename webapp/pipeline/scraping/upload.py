@@ -6,6 +6,7 @@ and can run any number of times (retries, recovery after a restart) with the sam
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from pydantic import ValidationError
@@ -32,7 +33,8 @@ class UploadAdapter:
                 "The uploaded file is no longer stored; upload it again.", code="internal"
             )
         try:
-            result = ScrapeResult.model_validate_json(self._stored_json)
+            # Up to a few MB of JSON (limits.py): parsed off the event loop.
+            result = await asyncio.to_thread(ScrapeResult.model_validate_json, self._stored_json)
         except ValidationError:
             # Only a newer app's stored format could get here: retrying cannot help.
             logger.exception("Stored upload of @%s cannot be read", request.handle)

@@ -13,11 +13,16 @@ from datetime import UTC, datetime
 
 from webapp.errors import InvalidUpload, UnsupportedUpload
 from webapp.models import Platform
-from webapp.pipeline.scraping.result import MAX_COUNT, Post, PostKind
+from webapp.pipeline.scraping.limits import POSTS
+from webapp.pipeline.scraping.result import MAX_COUNT, POST_URL_CHARS, TEXT_CHARS, Post, PostKind
 
 REQUIRED = ("published_at", "likes", "comments")
 OPTIONAL = ("views", "caption", "url")
 KNOWN = REQUIRED + OPTIONAL
+# Unknown columns named in the coverage note; the rest are counted.
+IGNORED_SHOWN = 10
+# The longest cell of each text column (the ScrapeResult's own limits).
+_LONGEST = {"caption": TEXT_CHARS, "url": POST_URL_CHARS}
 
 # A CSV row carries no post format; this is the platform's usual one.
 _DEFAULT_KIND: dict[Platform, PostKind] = {
@@ -38,22 +43,37 @@ def parse_csv(text: str, platform: Platform) -> CsvPosts:
     try:
         header = [name.strip().lower() for name in next(reader)]
         columns = _check_header(header)
-        posts = [
-            _post(row, columns, reader.line_num, platform)
-            for row in reader
-            if any(cell.strip() for cell in row)
-        ]
+        posts: list[Post] = []
+        given = 0
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            given += 1
+            # Past the limit the rest is only counted, for the message: no model is built.
+            if given <= POSTS.upload_max:
+                posts.append(_post(row, columns, reader.line_num, platform))
     except csv.Error as exc:
         raise InvalidUpload(
             f"Line {reader.line_num}: the CSV cannot be read ({exc}).",
             details={"field": "file", "line": reader.line_num, "column": None},
         ) from None
+    if given > POSTS.upload_max:
+        raise POSTS.refuse(given, csv=True)
     if not posts:
         raise InvalidUpload(
             "The CSV has a header row but no posts; add one line per post.",
             details={"field": "file", "line": 2, "column": None},
         )
-    return CsvPosts(posts, sorted(set(header) - set(KNOWN) - {""}))
+    return CsvPosts(posts, _ignored(header))
+
+
+def _ignored(header: list[str]) -> list[str]:
+    """Unknown columns, for a coverage note: a few names, each cut short."""
+    names = sorted(set(header) - set(KNOWN) - {""})
+    shown = [name if len(name) <= 40 else name[:39] + "\u2026" for name in names[:IGNORED_SHOWN]]
+    if len(names) > IGNORED_SHOWN:
+        shown.append(f"and {len(names) - IGNORED_SHOWN:,} more")
+    return shown
 
 
 def _check_header(header: list[str]) -> dict[str, int]:
@@ -87,7 +107,21 @@ def _post(row: list[str], columns: dict[str, int], line: int, platform: Platform
         row = row + [""] * (width - len(row))
 
     def cell(name: str) -> str:
-        return row[columns[name]].strip() if name in columns else ""
+        value = row[columns[name]].strip() if name in columns else ""
+        longest = _LONGEST.get(name)
+        if longest is not None and len(value) > longest:
+            raise InvalidUpload(
+                f"Line {line}, column {name}: the text is {len(value):,} characters long; a "
+                f"{name} holds at most {longest:,}. Shorten it.",
+                details={
+                    "field": "file",
+                    "line": line,
+                    "column": name,
+                    "limit": longest,
+                    "given": len(value),
+                },
+            )
+        return value
 
     views = cell("views")
     return Post(

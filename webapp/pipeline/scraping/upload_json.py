@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from webapp.errors import InvalidUpload
 from webapp.json_input import JSONInputError, load_json
+from webapp.pipeline.scraping.limits import check_upload_lists
 from webapp.pipeline.scraping.result import ScrapeResult
 
 _DECODER = json.JSONDecoder()
@@ -29,6 +30,7 @@ def parse_json(text: str) -> ScrapeResult:
             exc.message,
             details={"field": "file", "line": exc.line, "column": exc.column},
         ) from None
+    check_upload_lists(data, lambda member: locate(text, [member])[0])
     try:
         return ScrapeResult.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from webapp.errors import EmptyUpload, InvalidInput, UnsupportedUpload
 from webapp.handles import normalise_handle
 from webapp.models import Platform
+from webapp.pipeline.scraping.limits import within_limits
 from webapp.pipeline.scraping.result import Profile, ScrapeResult
 from webapp.pipeline.scraping.upload_csv import parse_csv
 from webapp.pipeline.scraping.upload_json import parse_json
@@ -32,10 +33,11 @@ class UploadRequest:
 
 
 def parse_upload(upload: UploadRequest) -> ScrapeResult:
+    """The file's account, cut to what the analysis keeps (limits.py)."""
     text = _text(upload.data)
     if text.lstrip()[:1] in ("{", "["):
-        return _from_json(parse_json(text), upload)
-    return _from_csv(text, upload)
+        return within_limits(_from_json(parse_json(text), upload))
+    return within_limits(_from_csv(text, upload))
 
 
 def _text(data: bytes) -> str:
