@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
     from webapp.jobs.service import JobService
+    from webapp.limits import Limits
     from webapp.loop_lag import LoopLagMonitor
     from webapp.settings import Settings
 
@@ -21,6 +22,7 @@ class AppState:
     service: JobService
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates
+    limits: Limits
 
 
 def app_state(connection: HTTPConnection) -> AppState:
