@@ -259,7 +259,11 @@ async def test_the_first_screen_holds_verdict_flags_and_key_figures(run_app: Run
     # Engagement on its band: below the mid band, the marker left of the band's start.
     position = metric_of(report, "engagement", "position")
     assert position["value"] < report["benchmark"]["low"]
-    assert 'class="band__marker band__marker--below"' in summary
+    marker = re.search(r'class="band__marker band__marker--below at-(\d+)"', summary)
+    band_start = re.search(r'class="band__range at-(\d+) span-\d+"', summary)
+    assert marker is not None
+    assert band_start is not None
+    assert int(marker.group(1)) < int(band_start.group(1))
     assert "Below</strong> the mid band" in summary
     assert 'class="rating rating--watch"' not in summary  # position is not rated
     # Audience quality with its interval, rated.

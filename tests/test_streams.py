@@ -191,7 +191,8 @@ async def test_events_of_named_jobs_close_when_all_have_ended(server: ServerProc
 async def test_a_stuck_subscriber_does_not_delay_jobs_or_other_subscribers(
     server_factory: Callable[..., ServerProcess],
 ) -> None:
-    server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="0")
+    # 150 jobs from one client: more than the default rate limit allows.
+    server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="0", WEBAPP_RATE_LIMIT_JOBS="0")
     server.start()
     # A client that subscribes to everything and never reads, with a tiny receive buffer.
     stuck = socket.socket()

@@ -22,16 +22,21 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from webapp.access_log import AccessLog, AccessLogWriter
+from webapp.api_keys import ApiKeys
 from webapp.backend import open_backend
 from webapp.clock import Clock, SystemClock
 from webapp.errors import AppError, MethodNotAllowed, NotFound, StoreUnavailable
 from webapp.jobs.hub import LocalHub
 from webapp.jobs.store import StoreError
+from webapp.limits import Limits, StreamSlots
 from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
+from webapp.rate_limit import make_rate_limiter
 from webapp.routes import api, page_streams, pages, share, streams
 from webapp.routes.shared_frames import SharedFrames
+from webapp.security_headers import HEADERS as SECURITY_HEADERS
+from webapp.security_headers import SecurityHeaders
 from webapp.settings import Settings
 from webapp.sharing import ShareLinkSource
 from webapp.shutdown import watch_server_exit
@@ -90,6 +95,15 @@ def create_app(
             gc.freeze()
             thresholds = gc.get_threshold()
             gc.set_threshold(*GC_THRESHOLDS)
+            limits = Limits(
+                jobs=make_rate_limiter(
+                    limit=settings.rate_limit_jobs,
+                    window_seconds=settings.rate_limit_window_seconds,
+                    redis_url=settings.redis_url,
+                    clock=clock,
+                ),
+                streams=StreamSlots(settings.max_streams_per_client),
+            )
             loop_lag = LoopLagMonitor()
             watchers = [
                 asyncio.create_task(watch_server_exit(_restarting)),
@@ -105,9 +119,11 @@ def create_app(
                         templates=templates,
                         frames=frames,
                         share=ShareLinkSource(settings, backend.service),
+                        limits=limits,
                     )
                 }
             finally:
+                await limits.jobs.close()
                 gc.set_threshold(*thresholds)
                 gc.unfreeze()
                 for watcher in watchers:
@@ -132,8 +148,30 @@ def create_app(
         ],
         lifespan=lifespan,
         exception_handlers=_error_handlers(templates),
-        middleware=[Middleware(AccessLog, writer=access_log)] if access_log is not None else None,
+        middleware=_middleware(settings, templates, access_log),
     )
+
+
+def _middleware(
+    settings: Settings, templates: Jinja2Templates, access_log: AccessLogWriter | None
+) -> list[Middleware]:
+    """Security headers on every response (outermost); the access log when it is on (it sees
+    the 401s of the key check); API keys when there are any."""
+    stack = [Middleware(SecurityHeaders)]
+    if access_log is not None:
+        stack.append(Middleware(AccessLog, writer=access_log))
+    if settings.keys():
+        page = templates.get_template("error.html").render(
+            status_code=401,
+            title=_ERROR_TITLES[401],
+            message="This analyzer needs a key: reload the page and enter it as the password.",
+        )
+        stack.append(
+            Middleware(
+                ApiKeys, keys=settings.keys(), pages=settings.pages_need_key, page=page.encode()
+            )
+        )
+    return stack
 
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
@@ -141,6 +179,7 @@ ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 _API_PREFIXES = ("/api/", "/health", "/openapi.json", "/schemas/")
 _ERROR_TITLES = {
     400: "That request did not work",
+    401: "Key needed",
     404: "Not found",
     403: "Refused",
     405: "Not allowed here",
@@ -148,6 +187,7 @@ _ERROR_TITLES = {
     413: "Too much data",
     415: "Unsupported format",
     422: "Check what you entered",
+    429: "Slow down",
     503: "Busy right now",
 }
 
@@ -207,7 +247,8 @@ def _error_handlers(templates: Jinja2Templates) -> dict[Any, ErrorHandler]:
         error = AppError("Something went wrong on our side. Try again in a moment.")
         error.status_code = 500
         error.code = "internal_error"
-        return render(request, error, None)
+        # Sent from outside the middleware stack: the security headers go along by hand.
+        return render(request, error, SECURITY_HEADERS)
 
     return {
         AppError: app_error,

@@ -185,11 +185,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from webapp.http_protocol import WebappHttpProtocol
+
         uvicorn.run(
             "webapp.app:create_app",
             factory=True,
             host=args.host,
             port=args.port,
+            # Request-head deadline, keep-alive and connection cap from WEBAPP_* settings.
+            http=WebappHttpProtocol,
             timeout_graceful_shutdown=10,
             log_level=settings.log_level.lower(),
             # The app writes its own, cheaper one when WEBAPP_ACCESS_LOG is on.

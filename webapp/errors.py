@@ -99,3 +99,15 @@ class QueueFull(AppError):
 class StoreUnavailable(AppError):
     status_code = 503
     code = "store_unavailable"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class TooManyRequests(AppError):
+    """A per-client limit; `Retry-After` (seconds) says when to try again."""
+
+    status_code = 429
+    code = "too_many_requests"

@@ -44,6 +44,21 @@ class Settings:
     max_body_bytes: int = 16 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
     stream_ping_seconds: float = 15.0
+    # Security and limits (README "Security"). Comma-separated keys; when set, /api/ needs
+    # `Authorization: Bearer <key>`, and the pages too with pages_need_key (HTTP Basic).
+    api_keys: str = field(default="", repr=False)  # secrets: never in logs
+    pages_need_key: bool = False
+    # Job creation per client (its API key, else its address) per window; 0 turns it off.
+    rate_limit_jobs: int = 60
+    rate_limit_window_seconds: float = 60.0
+    # Live streams (SSE and WebSocket) one client may hold open at once; 0 turns it off.
+    max_streams_per_client: int = 100
+    # A connection must send a whole request head within this time (slow-header clients are
+    # dropped); an idle keep-alive connection is closed after keep_alive_seconds.
+    header_timeout_seconds: float = 10.0
+    keep_alive_seconds: int = 5
+    # Open connections of the process; 0 picks its open-file limit less a reserve.
+    max_connections: int = 0
     # Worker processes for analysis; 0 runs it in a thread of the web process.
     analysis_processes: int = field(default_factory=lambda: default_analysis_processes())
     log_level: str = "INFO"
@@ -89,6 +104,9 @@ class Settings:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be at least 1")
         non_negative = (
             "analysis_processes",
+            "rate_limit_jobs",
+            "max_streams_per_client",
+            "max_connections",
             "job_ttl_seconds",
             "retry_base_seconds",
             "retry_max_seconds",
@@ -98,6 +116,9 @@ class Settings:
             if getattr(self, name) < 0:
                 raise SettingsError(f"WEBAPP_{name.upper()} must not be negative")
         for name in (
+            "rate_limit_window_seconds",
+            "header_timeout_seconds",
+            "keep_alive_seconds",
             "sweep_interval_seconds",
             "stream_ping_seconds",
             "worker_heartbeat_seconds",
@@ -110,8 +131,14 @@ class Settings:
                 "WEBAPP_REDIS_URL must start with redis://, rediss:// or unix:// "
                 "(e.g. redis://localhost:6379/0)"
             )
+        if self.pages_need_key and not self.keys():
+            raise SettingsError("WEBAPP_PAGES_NEED_KEY needs keys in WEBAPP_API_KEYS")
         if self.source not in ("auto", "demo"):
             raise SettingsError("WEBAPP_SOURCE must be 'auto' or 'demo'")
+
+    def keys(self) -> tuple[str, ...]:
+        """The API keys of WEBAPP_API_KEYS, without blanks."""
+        return tuple(key.strip() for key in self.api_keys.split(",") if key.strip())
 
 
 def default_analysis_processes() -> int:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
     from webapp.jobs.service import JobService
+    from webapp.limits import Limits
     from webapp.loop_lag import LoopLagMonitor
     from webapp.routes.shared_frames import SharedFrames
     from webapp.settings import Settings
@@ -25,6 +26,7 @@ class AppState:
     templates: Jinja2Templates
     frames: SharedFrames  # what the job pages' streams render, shared between them
     share: ShareLinkSource
+    limits: Limits
 
 
 def app_state(connection: HTTPConnection) -> AppState:

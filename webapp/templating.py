@@ -30,13 +30,26 @@ def make_templates(directory: Path) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(
-        at=at, number=number, metric_value=metric_value, when=when, web_link=web_link
+        at=at,
+        number=number,
+        metric_value=metric_value,
+        when=when,
+        web_link=web_link,
+        percent=percent,
     )
     env.globals.update(platforms=list(Platform), END_EVENT=END_EVENT, metric_anchor=metric_anchor)
     return Jinja2Templates(env=env)
 
 
 # --- formatting for people -------------------------------------------------------------------
+
+
+def percent(value: float | None) -> int:
+    """A position or width as a whole percent, 0 to 100, for the `at-N` and `span-N` classes of
+    static/css/scale.css (the Content-Security-Policy allows no `style=""` attributes)."""
+    if value is None or value != value:  # None or NaN: nothing to show
+        return 0
+    return min(100, max(0, round(value)))
 
 
 def number(value: int) -> str:

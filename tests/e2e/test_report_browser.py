@@ -265,9 +265,11 @@ def test_the_job_page_scrolls_the_verdict_into_view_when_the_report_arrives(
     summary = page.locator("#job-report .summary")
     expect(summary).to_be_visible(timeout=JOB_TIMEOUT_MS)
     # The card's top reaches the top of the window (smoothly, so wait for it to get there).
+    # A function, not an expression: Playwright evaluates a bare expression with eval, which
+    # the page's Content-Security-Policy forbids.
     page.wait_for_function(
-        "Math.abs(document.querySelector('#job-report .summary').getBoundingClientRect().top)"
-        " <= 2 && window.scrollY > 0",
+        "() => Math.abs(document.querySelector('#job-report .summary')"
+        ".getBoundingClientRect().top) <= 2 && window.scrollY > 0",
         timeout=5_000,
     )
     expect(summary.locator(".verdict")).to_be_in_viewport()

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from webapp.errors import InvalidInput
 from webapp.jobs.service import Health, Submission
+from webapp.limits import count_job
 from webapp.models import AnalyzeAccepted, AnalyzeRequest, HealthResponse, ReportResponse
 from webapp.openapi import scrape_result_schema_document
 from webapp.report_csv import csv_filename, posts_csv
@@ -35,6 +36,7 @@ def json_response(model: BaseModel, status_code: int = 200, **headers: str) -> R
 
 async def analyze(request: Request) -> Response:
     state = app_state(request)
+    await count_job(request)
     body = await read_model(request, AnalyzeRequest, limit=state.settings.max_body_bytes)
     return _accepted(await state.service.submit(body))
 
@@ -50,6 +52,7 @@ def _accepted(submission: Submission) -> Response:
 
 async def analyze_upload(request: Request) -> Response:
     state = app_state(request)
+    await count_job(request)
     form = await read_upload_form(request, state.settings)
     try:
         data = await file_bytes(form, state.settings.max_upload_bytes)

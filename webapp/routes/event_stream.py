@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from webapp.jobs.hub import JobEvent
 from webapp.jobs.stream import JobStream
+from webapp.limits import stream_slot
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +85,14 @@ class EventStreamResponse:
 class StreamEndpoint:
     """An endpoint for long streams: Starlette's function endpoints wrap every `send` in one
     more exception-tracking layer, a cost paid on each of the thousands of chunks a stream
-    sends. Errors raised before the response starts still reach the app's error handlers."""
+    sends. Errors raised before the response starts still reach the app's error handlers,
+    among them the 429 of a client that holds too many streams already."""
 
     def __init__(self, handler: Callable[[Request], Awaitable[ASGIApp]]) -> None:
         self._handler = handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self._handler(Request(scope, receive))
-        await response(scope, receive, send)
+        request = Request(scope, receive)
+        with stream_slot(request):
+            response = await self._handler(request)
+            await response(scope, receive, send)

@@ -24,6 +24,7 @@ from webapp.errors import (
     JobFailed,
     JobNotFinished,
 )
+from webapp.limits import count_job
 from webapp.models import JobStatus, Platform, ReportResponse
 from webapp.report_view import report_view
 from webapp.routes.forms import AnalyzeForm, read_form
@@ -125,6 +126,8 @@ async def submit(request: Request) -> Response:
         else:
             data = await read_form(request, state.settings.max_body_bytes)
         form = AnalyzeForm.from_form(data)
+        # Counted once the form is read, so a refusal shows what was typed.
+        await count_job(request)
         upload = await file_bytes(data, state.settings.max_upload_bytes)
         if upload is None:
             submission = await state.service.submit(form.to_request())

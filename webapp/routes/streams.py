@@ -11,14 +11,15 @@ import asyncio
 import logging
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from webapp.digits import parse_digits
-from webapp.errors import InvalidInput, NotFound
+from webapp.errors import InvalidInput, NotFound, TooManyRequests
 from webapp.jobs.job import is_job_id
 from webapp.jobs.stream import JobStream
+from webapp.limits import client_of
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.state import AppState, app_state
 
@@ -58,6 +59,29 @@ async def all_events(request: Request) -> Response | EventStreamResponse:
 
 async def job_websocket(websocket: WebSocket) -> None:
     state = app_state(websocket)
+    client = client_of(websocket.scope)
+    try:
+        state.limits.streams.take(client)
+    except TooManyRequests as exc:
+        await _refuse(websocket, exc)
+        return
+    try:
+        await _follow_job(websocket, state)
+    finally:
+        state.limits.streams.give_back(client)
+
+
+async def _refuse(websocket: WebSocket, error: TooManyRequests) -> None:
+    """Before the handshake: a 429 with Retry-After where the server can send one, else a
+    policy-violation close (1008)."""
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        response = JSONResponse(error.body(), error.status_code, headers=error.headers)
+        await websocket.send_denial_response(response)
+    else:
+        await websocket.close(code=1008, reason=error.message[:120])
+
+
+async def _follow_job(websocket: WebSocket, state: AppState) -> None:
     try:
         stream = await _open(state, [websocket.path_params["job_id"]])
     except NotFound as exc:

@@ -1,0 +1,135 @@
+"""uvicorn's HTTP protocol with a deadline for request heads, and the connection limits.
+
+uvicorn times out only an idle keep-alive connection, and only until its first byte: a client
+that opens a connection and sends its request line and headers one byte at a time is never
+dropped, so a few thousand such clients hold as many sockets for as long as they like. Here a
+connection must deliver a whole request head within WEBAPP_HEADER_TIMEOUT_SECONDS of the moment
+the server starts waiting for one (on connect, and after each response); otherwise it gets a
+408 (or nothing, if it had sent nothing) and is closed. The body is the app's to read.
+
+The same WEBAPP_* settings set uvicorn's keep-alive timeout and its cap on open connections
+(over it, new requests get uvicorn's plain 503). Both `python -m webapp serve` and the
+Procfile's `uvicorn --http webapp.http_protocol:WebappHttpProtocol` use this class, so the
+settings are read from the environment here, once per process, at the first connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import resource
+from dataclasses import dataclass
+from typing import Any
+
+from uvicorn.config import Config
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
+
+from webapp.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# File descriptors kept for what is not a client connection: the SQLite files, Redis
+# connections, analysis worker pipes, log files.
+RESERVED_DESCRIPTORS = 256
+
+_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\n"
+    b"content-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 39\r\n"
+    b"connection: close\r\n"
+    b"\r\n"
+    b"The request head did not arrive in time"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionLimits:
+    header_timeout_seconds: float
+    keep_alive_seconds: int
+    max_connections: int | None  # None: no cap
+
+
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    maximum: int | None = settings.max_connections
+    if not maximum:
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        unlimited = soft == resource.RLIM_INFINITY or soft <= 0
+        maximum = None if unlimited else max(16, soft - RESERVED_DESCRIPTORS)
+    return ConnectionLimits(
+        header_timeout_seconds=settings.header_timeout_seconds,
+        keep_alive_seconds=settings.keep_alive_seconds,
+        max_connections=maximum,
+    )
+
+
+@functools.cache
+def _configured() -> ConnectionLimits:
+    return connection_limits(Settings.from_env())
+
+
+class WebappHttpProtocol(HttpToolsProtocol):
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        limits = _configured()
+        self.timeout_keep_alive = limits.keep_alive_seconds
+        self.limit_concurrency = limits.max_connections
+        self._header_timeout = limits.header_timeout_seconds
+        self._head_deadline: asyncio.TimerHandle | None = None
+        self._head_started = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_waiting()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_waiting()
+        super().connection_lost(exc)
+
+    def on_message_begin(self) -> None:
+        self._head_started = True
+        super().on_message_begin()
+
+    def on_headers_complete(self) -> None:
+        self._stop_waiting()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        # uvicorn arms its keep-alive timer only when it now waits for the next request (not
+        # when a pipelined one starts, nor when the connection closes).
+        if self.timeout_keep_alive_task is not None:
+            self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        self._stop_waiting()
+        self._head_started = False
+        self._head_deadline = self.loop.call_later(self._header_timeout, self._head_timed_out)
+
+    def _stop_waiting(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_timed_out(self) -> None:
+        self._head_deadline = None
+        if self.transport.is_closing():
+            return
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a request is being answered: not waiting for a head
+        if self._head_started:
+            logger.info(
+                "Dropped %s: its request head took over %g s", self._peer(), self._header_timeout
+            )
+            self.transport.write(_TIMEOUT_RESPONSE)
+        self.transport.close()
+
+    def _peer(self) -> str:
+        return f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
