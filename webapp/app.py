@@ -28,7 +28,7 @@ from webapp.jobs.store import StoreError
 from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
-from webapp.routes import api, page_streams, pages, streams
+from webapp.routes import api, batch_pages, batches, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
@@ -95,6 +95,7 @@ def create_app(
                         service=backend.service,
                         loop_lag=loop_lag,
                         templates=templates,
+                        batches=backend.batches,
                     )
                 }
             finally:
@@ -110,10 +111,12 @@ def create_app(
     return Starlette(
         routes=[
             *api.routes,
+            *batches.routes,
             *streams.routes,
             Route("/openapi.json", openapi, methods=["GET"]),
             # Before the pages: /jobs/stream must not be taken for a job id.
             *page_streams.routes,
+            *batch_pages.routes,
             *pages.routes,
             Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],

@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
+    from webapp.batches.service import BatchService
     from webapp.jobs.service import JobService
     from webapp.loop_lag import LoopLagMonitor
     from webapp.settings import Settings
@@ -21,6 +22,7 @@ class AppState:
     service: JobService
     loop_lag: LoopLagMonitor
     templates: Jinja2Templates
+    batches: BatchService
 
 
 def app_state(connection: HTTPConnection) -> AppState:
