@@ -113,6 +113,16 @@ if redis.call('GET', KEYS[2] .. ':done') == ARGV[1] then redis.call('DEL', KEYS[
 return 1
 """
 
+# KEYS: job key, summary key. ARGV: summary JSON. The summary takes the job's remaining TTL,
+# so it expires with the job (the delete script removes it too); nothing for a job gone.
+_SAVE_SUMMARY = """
+local ttl = redis.call('TTL', KEYS[1])
+if ttl == -2 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
+return 1
+"""
+
 _ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
 _VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
 
@@ -144,6 +154,7 @@ class RedisStore:
         self._claim: Any = None
         self._write: Any = None
         self._delete: Any = None
+        self._save_summary: Any = None
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -159,6 +170,7 @@ class RedisStore:
         self._claim = self._redis.register_script(_CLAIM)
         self._write = self._redis.register_script(_WRITE)
         self._delete = self._redis.register_script(_DELETE)
+        self._save_summary = self._redis.register_script(_SAVE_SUMMARY)
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -296,9 +308,10 @@ class RedisStore:
     # -- batches ------------------------------------------------------------------------------
 
     async def save_batch(self, batch: Batch) -> None:
-        expires = max(1, int(batch.expires_at.timestamp()) + 1)
+        # Relative, like the jobs' EXPIRE: Redis's clock need not be the app's.
+        ttl = max(1, round((batch.expires_at - batch.created_at).total_seconds()))
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.set(batch_key(batch.id), batch.to_json(), exat=expires)
+            pipe.set(batch_key(batch.id), batch.to_json(), ex=ttl)
             pipe.zadd(BATCH_EXPIRY, {batch.id: batch.expires_at.timestamp()})
             await self._call(pipe.execute())
 
@@ -329,13 +342,9 @@ class RedisStore:
         return found
 
     async def save_summaries(self, summaries: Sequence[tuple[Job, str]]) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for job, body in summaries:
-                if job.expires_at is not None:
-                    # Expires with the job (the sweep's delete script removes it too).
-                    expires = int(job.expires_at.timestamp()) + 1
-                    pipe.set(f"{job_key(job.id)}:summary", body, exat=expires)
-            await self._call(pipe.execute())
+        for job, body in summaries:
+            key = job_key(job.id)
+            await self._call(self._save_summary(keys=[key, f"{key}:summary"], args=[body]))
 
     async def _jobs(self, ids: Sequence[str]) -> list[Job]:
         if not ids:
