@@ -66,7 +66,8 @@ async def test_pasted_lines_make_one_job_per_account_and_report_bad_lines(
         assert sorted(rows) == [2, 3, 4, 5, 8, 9, 10, 11]
         assert (created["accepted"], created["rejected"]) == (5, 3)
 
-        assert rows[2]["platform"] == "instagram" and rows[2]["handle"] == "batch.alpha"
+        assert rows[2]["platform"] == "instagram"
+        assert rows[2]["handle"] == "batch.alpha"
         assert rows[2]["deduplicated"] is False
         # Two spellings of one account: one job, both lines kept.
         assert rows[3]["job_id"] == rows[2]["job_id"]
@@ -207,7 +208,8 @@ async def test_status_shows_progress_then_each_line_with_its_report_headline(
         created = await create(app, text="status.one\nstatus.two\n@status.one\ndemo.notfound\nbad!")
         status = await wait_for_batch(app, created["batch_id"])
         assert status["batch_id"] == created["batch_id"]
-        assert status["total"] == 4 and status["rejected"] == 1
+        assert status["total"] == 4
+        assert status["rejected"] == 1
         assert status["counts"] == {
             "pending": 0,
             "processing": 0,
@@ -220,7 +222,8 @@ async def test_status_shows_progress_then_each_line_with_its_report_headline(
         assert status["callback_url"] is None
         rows = by_line(status["rows"])
         done = rows[1]
-        assert done["status"] == "completed" and done["percent"] == 100
+        assert done["status"] == "completed"
+        assert done["percent"] == 100
         report = (await app.client.get(done["report_url"])).json()
         assert done["score"] == report["score"]["value"]
         assert done["verdict"] == report["score"]["verdict"]
@@ -242,13 +245,16 @@ async def test_status_shows_progress_then_each_line_with_its_report_headline(
         ]
         assert done["price"]["low"] == audience["price_low"]["value"]
         assert done["price"]["high"] == audience["price_high"]["value"]
-        assert rows[3]["score"] == done["score"] and rows[3]["deduplicated"] is True
+        assert rows[3]["score"] == done["score"]
+        assert rows[3]["deduplicated"] is True
         failed = rows[4]
         assert failed["status"] == "failed"
         assert failed["error_code"] == "not_found"
         assert failed["error_message"]
-        assert failed["score"] is None and failed["report_url"] is None
-        assert rows[5]["status"] == "rejected" and rows[5]["error"]["code"] == "invalid_handle"
+        assert failed["score"] is None
+        assert failed["report_url"] is None
+        assert rows[5]["status"] == "rejected"
+        assert rows[5]["error"]["code"] == "invalid_handle"
 
         # Summaries were computed once and cached beside the jobs.
         assert count_summaries(app) == 2
@@ -337,9 +343,11 @@ async def test_a_line_whose_job_expired_shows_as_expired(run_app: RunApp) -> Non
         app.clock.advance(301)  # the old job's TTL is over; the batch's is not
         status = (await app.client.get(f"/api/batches/{created['batch_id']}")).json()
         rows = by_line(status["rows"])
-        assert rows[1]["status"] == "expired" and rows[1]["score"] is None
+        assert rows[1]["status"] == "expired"
+        assert rows[1]["score"] is None
         assert rows[2]["status"] == "completed"
-        assert status["counts"]["expired"] == 1 and status["status"] == "completed"
+        assert status["counts"]["expired"] == 1
+        assert status["status"] == "completed"
         events = await app.client.get(f"/api/batches/{created['batch_id']}/events")
         assert events.status_code == 200
         frames = parse_sse(events.text)
