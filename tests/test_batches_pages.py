@@ -79,7 +79,7 @@ async def test_a_pasted_list_opens_its_live_table_then_the_figures(run_app: RunA
         assert "Demo data" in html
         assert 'data-col="score" data-value="' in html
         assert "Recommended" in html or "Review first" in html or "Avoid" in html
-        assert "per genuine viewer" in html
+        assert "a genuine viewer" in html
         assert "3 of 3 done" in html
 
 

@@ -108,9 +108,12 @@ class BatchRowView:
 
     @property
     def verdict_label(self) -> str:
-        if self.row.veto:
-            return f"Avoid: {self.row.veto}"
         return VERDICT_LABELS[self.row.verdict] if self.row.verdict else ""
+
+    @property
+    def veto(self) -> str | None:
+        """The rule that makes the verdict avoid whatever the score."""
+        return self.row.veto
 
     @property
     def engagement(self) -> str:
@@ -173,7 +176,7 @@ class BatchRowView:
         p = self.row.price
         if p is None or p.cost_per_genuine_viewer is None:
             return ""
-        return f"{money_text(p.cost_per_genuine_viewer)} per genuine viewer"
+        return f"{money_text(p.cost_per_genuine_viewer)} a genuine viewer"
 
 
 @dataclass(frozen=True, slots=True)
