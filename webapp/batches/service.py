@@ -26,7 +26,7 @@ from webapp.handles import dedup_key
 from webapp.jobs.hub import event_of
 from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.service import JobService, Submission
-from webapp.jobs.store import Store
+from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.models import AnalyzeRequest, JobStatus, Platform
 
@@ -45,6 +45,7 @@ class BatchService:
         self._store = store
         self._clock = clock
         self._ttl = timedelta(seconds=ttl_seconds)
+        self._saving: set[asyncio.Task[None]] = set()  # cache writes not awaited by a stream
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -132,13 +133,16 @@ class BatchService:
         return await self._jobs.open_live_stream(batch.job_ids)
 
     async def summary(self, job_id: str) -> RowSummary | None:
-        """A completed job's summary (None once it has expired)."""
+        """A completed job's summary (None once it has expired), for a live stream: the cache
+        is written in the background, so the stream's next rows do not wait for a commit."""
         job = (await self._jobs.live_jobs([job_id])).get(job_id)
         if job is None or job.status is not JobStatus.COMPLETED:
             return None
-        return (await self.summaries([job])).get(job_id)
+        return (await self.summaries([job], wait_for_cache=False)).get(job_id)
 
-    async def summaries(self, jobs: list[Job]) -> dict[str, RowSummary]:
+    async def summaries(
+        self, jobs: list[Job], *, wait_for_cache: bool = True
+    ) -> dict[str, RowSummary]:
         """The completed jobs' summaries: cached ones, the rest computed from their reports
         (once: they are cached for the next reader)."""
         if not jobs:
@@ -158,11 +162,21 @@ class BatchService:
             computed = await asyncio.to_thread(_summarise_all, reports)
         else:
             computed = _summarise_all(reports)
-        await self._store.save_summaries(
-            [(job, summary.model_dump_json()) for job, summary in computed]
-        )
+        save = self._save([(job, summary.model_dump_json()) for job, summary in computed])
+        if wait_for_cache:
+            await save
+        else:
+            task = asyncio.create_task(save)
+            self._saving.add(task)
+            task.add_done_callback(self._saving.discard)
         found.update((job.id, summary) for job, summary in computed)
         return found
+
+    async def _save(self, summaries: list[tuple[Job, str]]) -> None:
+        try:
+            await self._store.save_summaries(summaries)
+        except StoreError as exc:  # a cache: the next reader computes it again
+            logger.warning("Caching %d row summaries failed: %s", len(summaries), exc)
 
 
 def _summarise_all(reports: list[tuple[Job, str]]) -> list[tuple[Job, RowSummary]]:

@@ -9,6 +9,7 @@ are not sent again when it connects.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from sse_starlette import ServerSentEvent
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from webapp.batches.state import BatchState, ProgressWatch
@@ -128,22 +129,21 @@ async def batch_page(request: Request) -> Response:
     stamp = isoformat(state.batches.now())
     view = await state.batches.state(batch)
     progress = view.progress()
-    rows = [BatchRowView(row) for row in view.rows()]
+    rows = [BatchRowView(row) for row in await asyncio.to_thread(view.rows)]
     stream_url = None
     if progress.status != "completed":
         stream_url = f"/batches/{batch.id}/stream?since={stamp}"
-    return _page(
-        request,
-        "batch.html",
-        {
-            "batch": batch,
-            "rows": [row for row in rows if row.job_id is not None],
-            "bad_rows": [row for row in rows if row.job_id is None],
-            "progress": ProgressView(progress),
-            "stream_url": stream_url,
-            "nav": "batch",
-        },
-    )
+    context = {
+        "batch": batch,
+        "rows": [row for row in rows if row.job_id is not None],
+        "bad_rows": [row for row in rows if row.job_id is None],
+        "progress": ProgressView(progress),
+        "stream_url": stream_url,
+        "nav": "batch",
+    }
+    # 500 rows take ~100 ms to render: in a thread, the loop keeps the live streams moving.
+    html = await asyncio.to_thread(state.templates.get_template("batch.html").render, context)
+    return HTMLResponse(html)
 
 
 def _since(request: Request) -> str | None:
