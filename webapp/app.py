@@ -33,7 +33,7 @@ from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.rate_limit import make_rate_limiter
-from webapp.routes import api, page_streams, pages, share, streams
+from webapp.routes import api, batch_pages, batches, page_streams, pages, share, streams
 from webapp.routes.shared_frames import SharedFrames
 from webapp.security_headers import HEADERS as SECURITY_HEADERS
 from webapp.security_headers import SecurityHeaders
@@ -120,6 +120,7 @@ def create_app(
                         frames=frames,
                         share=ShareLinkSource(settings, backend.service),
                         limits=limits,
+                        batches=backend.batches,
                     )
                 }
             finally:
@@ -138,10 +139,12 @@ def create_app(
     return Starlette(
         routes=[
             *api.routes,
+            *batches.routes,
             *streams.routes,
             Route("/openapi.json", openapi, methods=["GET"]),
             # Before the pages: /jobs/stream must not be taken for a job id.
             *page_streams.routes,
+            *batch_pages.routes,
             *pages.routes,
             *share.routes,
             Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from webapp.batches.service import BatchService
 from webapp.clock import Clock
 from webapp.jobs.execution import JobExecutor
 from webapp.jobs.hub import Hub, JobEvent, LocalHub, event_of
@@ -36,6 +37,7 @@ class Backend:
     service: JobService
     hub: Hub
     description: str
+    batches: BatchService
 
 
 @asynccontextmanager
@@ -126,7 +128,10 @@ async def _embedded(
                 clock=clock,
                 max_queued=settings.max_queued,
             )
-            yield Backend(service, hub, f"SQLite database {settings.database}")
+            batches = BatchService(
+                jobs=service, store=store, clock=clock, ttl_seconds=settings.job_ttl_seconds
+            )
+            yield Backend(service, hub, f"SQLite database {settings.database}", batches)
     finally:
         await store.close()
 
@@ -173,7 +178,10 @@ async def _redis_web(
             clock=clock,
             max_queued=settings.max_queued,
         )
-        yield Backend(service, redis_hub, f"Redis at {safe_url(settings.redis_url)}")
+        batches = BatchService(
+            jobs=service, store=store, clock=clock, ttl_seconds=settings.job_ttl_seconds
+        )
+        yield Backend(service, redis_hub, f"Redis at {safe_url(settings.redis_url)}", batches)
     finally:
         await redis_hub.close()
         await queue.close()

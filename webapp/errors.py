@@ -41,6 +41,10 @@ class InvalidHandle(InvalidInput):
     code = "invalid_handle"
 
 
+class InvalidPlatform(InvalidInput):
+    code = "invalid_platform"
+
+
 class InvalidUpload(InvalidInput):
     """The uploaded file cannot be read; details name the line and column at fault."""
 
@@ -49,6 +53,18 @@ class InvalidUpload(InvalidInput):
 
 class EmptyUpload(InvalidInput):
     code = "empty_upload"
+
+
+class TooManyRows(InvalidInput):
+    """A batch over its row limit; details name the limit and the count."""
+
+    code = "too_many_rows"
+
+
+class NoValidRows(InvalidInput):
+    """A batch none of whose lines can be analysed; details list each line's error."""
+
+    code = "no_valid_rows"
 
 
 class NotFound(AppError):

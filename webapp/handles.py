@@ -67,6 +67,19 @@ def normalise_handle(platform: Platform, raw: str) -> str:
     return folded
 
 
+def url_platform(raw: str) -> Platform | None:
+    """The platform a profile URL names (instagram.com/..., tiktok.com/@...), None for a bare
+    handle or an address of no platform we know (normalising it then says what is wrong)."""
+    text = raw.strip()
+    if not _looks_like_url(text):
+        return None
+    try:
+        host = (urlsplit(text if "://" in text else "https://" + text).hostname or "").lower()
+    except ValueError:  # "http://[" and the like
+        return None
+    return _HOSTS.get(host.removeprefix("www.").removeprefix("m."))
+
+
 def shown_handle(handle: str, platform: Platform) -> str:
     """A handle as people read it: with @, except a YouTube channel id, which is not a handle."""
     if platform is Platform.YOUTUBE and handle.startswith("UC") and len(handle) == 24:
@@ -99,8 +112,15 @@ def _looks_like_url(text: str) -> bool:
 
 
 def _handle_from_url(platform: Platform, text: str) -> str:
-    url = urlsplit(text if "://" in text else "https://" + text)
-    host = (url.hostname or "").removeprefix("www.").removeprefix("m.")
+    try:
+        url = urlsplit(text if "://" in text else "https://" + text)
+        hostname = url.hostname
+    except ValueError:  # "http://[" and the like: not an address at all
+        raise InvalidHandle(
+            f"{text[:60]!r} is not a valid address; paste the profile URL or type the handle.",
+            details={"field": "handle"},
+        ) from None
+    host = (hostname or "").removeprefix("www.").removeprefix("m.")
     url_platform = _HOSTS.get(host)
     if url_platform is None:
         raise InvalidHandle(

@@ -8,6 +8,15 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from webapp.batches.batch import MAX_ROWS
+from webapp.batches.export import COLUMNS as BATCH_COLUMNS
+from webapp.batches.models import (
+    BatchAccepted,
+    BatchProgress,
+    BatchRequest,
+    BatchRowEventData,
+    BatchStatusResponse,
+)
 from webapp.models import (
     AnalyzeAccepted,
     AnalyzeRequest,
@@ -119,6 +128,11 @@ def openapi_document() -> dict[str, Any]:
             (ErrorResponse, "serialization"),
             (JobEventData, "serialization"),
             (ScrapeResult, "validation"),
+            (BatchRequest, "validation"),
+            (BatchAccepted, "serialization"),
+            (BatchStatusResponse, "serialization"),
+            (BatchProgress, "serialization"),
+            (BatchRowEventData, "serialization"),
         ],
         ref_template=_REF,
     )
@@ -337,6 +351,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **_batch_paths(),
             "/health": {
                 "get": {
                     "summary": "Liveness and store check",
@@ -361,4 +376,140 @@ def openapi_document() -> dict[str, Any]:
             },
         },
         "components": {"schemas": definitions.get("$defs", {})},
+    }
+
+
+_BATCH_ID = {
+    "name": "batch_id",
+    "in": "path",
+    "required": True,
+    "description": "The batch id returned by POST /api/batches",
+    "schema": {"type": "string", "format": "uuid"},
+}
+_BATCH_FORM = {
+    "type": "object",
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "A CSV with a header row naming a handle column and optionally "
+            "platform (other columns are ignored); UTF-8",
+        },
+        "text": {"type": "string", "description": "Pasted lines, as the JSON body's text"},
+        "platform": {
+            "type": "string",
+            "enum": ["instagram", "tiktok", "youtube"],
+            "description": "The platform of a line that names none (default instagram)",
+        },
+        "refresh": {"type": "string", "description": "Any value: do not reuse recent reports"},
+        "callback_url": {"type": "string", "description": "An http(s) URL, stored"},
+    },
+}
+
+
+def _batch_paths() -> dict[str, Any]:
+    not_found = _error("Unknown, malformed or expired batch id")
+    return {
+        "/api/batches": {
+            "post": {
+                "summary": "Analyse many accounts: each line becomes a job",
+                "description": (
+                    f"At most {MAX_ROWS} lines. Each line is a handle, @handle, profile URL "
+                    "(its host names the platform) or handle,platform. Every good line "
+                    "becomes a job as POST /api/analyze makes it (a recent report of the "
+                    "same account is reused; lines naming the same account share one job). "
+                    "A bad line is reported in its row with an error and does not stop the "
+                    "others. The free queue capacity is checked first: a batch that needs "
+                    "more slots than are free is refused whole (503) and nothing is started; "
+                    "a line the queue refuses while the batch is being created (others filled "
+                    "it meanwhile) gets the error queue_full."
+                ),
+                "operationId": "create_batch",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": _ref(BatchRequest)},
+                        "multipart/form-data": {"schema": _BATCH_FORM},
+                    },
+                },
+                "responses": {
+                    "202": _json(
+                        BatchAccepted,
+                        "Batch accepted: every line with its job id or its error",
+                        headers={
+                            "Location": {
+                                "description": "The batch's status",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    ),
+                    "400": _error("The body is not valid JSON, or the form cannot be parsed"),
+                    "413": _error("The body is over 1 MiB"),
+                    "415": _error("The body is neither JSON nor multipart/form-data"),
+                    "422": _error(
+                        "A field is missing or invalid; over the line limit (code "
+                        "too_many_rows, details: limit and rows); or no line can be analysed "
+                        "(code no_valid_rows, details: each line's error)"
+                    ),
+                    "503": _error(
+                        "The queue has too few free slots for the batch; nothing was started",
+                        **_RETRY_AFTER,
+                    ),
+                },
+            }
+        },
+        "/api/batches/{batch_id}": {
+            "get": {
+                "summary": "A batch: overall progress and every line with its job's state",
+                "description": (
+                    "Completed lines carry the report's headline: score, verdict, engagement "
+                    "against the tier's band, the genuine audience share with its interval and "
+                    "the fair price. status is completed once every line's job has ended."
+                ),
+                "operationId": "batch_status",
+                "parameters": [_BATCH_ID],
+                "responses": {
+                    "200": _json(BatchStatusResponse, "The batch"),
+                    "404": not_found,
+                },
+            }
+        },
+        "/api/batches/{batch_id}.csv": {
+            "get": {
+                "summary": "A batch as CSV, one row per line",
+                "description": (
+                    "Columns: " + ", ".join(BATCH_COLUMNS) + ". Text that a spreadsheet would "
+                    "read as a formula starts with an apostrophe."
+                ),
+                "operationId": "batch_csv",
+                "parameters": [_BATCH_ID],
+                "responses": {
+                    "200": {
+                        "description": "The lines (header row first)",
+                        "content": {"text/csv": {"schema": {"type": "string"}}},
+                    },
+                    "404": not_found,
+                },
+            }
+        },
+        "/api/batches/{batch_id}/events": {
+            "get": {
+                "summary": "Live events of a batch (Server-Sent Events)",
+                "description": (
+                    "One subscription for all the batch's jobs. First the current state: a "
+                    "`row` event (data: BatchRowEventData) per line with a live job and a "
+                    "`progress` event (data: BatchProgress); then a `row` event per line "
+                    "whose job changed and a `progress` event whenever the overall figures "
+                    "change; an `end` event (data: BatchProgress) once every line's job has "
+                    "ended, and the stream closes. On server shutdown a `restarting` event "
+                    "and the stream closes without `end`: reconnect to get the current state."
+                ),
+                "operationId": "batch_events",
+                "parameters": [_BATCH_ID],
+                "responses": {
+                    "200": _SSE_RESPONSE,
+                    "404": not_found,
+                },
+            }
+        },
     }

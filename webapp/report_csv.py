@@ -31,8 +31,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def _text(value: str) -> str:
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet will show as text, never run as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+_text = spreadsheet_text
 
 
 def _number(value: float | None) -> str:

@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
 
+    from webapp.batches.service import BatchService
     from webapp.jobs.service import JobService
     from webapp.limits import Limits
     from webapp.loop_lag import LoopLagMonitor
@@ -27,6 +28,7 @@ class AppState:
     frames: SharedFrames  # what the job pages' streams render, shared between them
     share: ShareLinkSource
     limits: Limits
+    batches: BatchService
 
 
 def app_state(connection: HTTPConnection) -> AppState:

@@ -129,6 +129,7 @@ class AnalysisWorker:
             try:
                 await self.requeue_orphans()
                 await self._store.delete_expired(self._clock.now())
+                await self._store.delete_expired_batches(self._clock.now())
             except StoreError as exc:
                 logger.warning("Upkeep skipped: %s", exc)
             except Exception:

@@ -9,7 +9,10 @@ Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redi
   fails does not hide the report before it); each expires with the job it points to;
 * `jobs:recent` (sorted set, in order of creation) and `jobs:unfinished` (set): indexes, trimmed of
   ids whose job has expired;
-* `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires.
+* `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires;
+* `jobs:{id}:summary`: a completed job's row summary for batch tables, expiring with the job;
+* `batches:{id}`: a batch (JSON, written once), `EXPIRE`d at its `expires_at`, and
+  `batches:expiry` (sorted set by expiry time), so the app's sweep deletes them on its clock.
 
 Every change that must be atomic is one Lua script: a claim (find the account's job to share
 or create one), and a state write that refuses to touch a finished job. So 30 identical POSTs
@@ -28,6 +31,7 @@ from typing import Any, get_args
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
+from webapp.batches.batch import Batch
 from webapp.clock import isoformat, parse_iso
 from webapp.jobs.job import Job
 from webapp.jobs.store import StoreError
@@ -37,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 RECENT = "jobs:recent"
 UNFINISHED = "jobs:unfinished"
+BATCH_EXPIRY = "batches:expiry"
 
 # KEYS: handle key, job key, upload key, recent, unfinished.
 # ARGV: job JSON, refresh (0/1), now (epoch s), create (0/1), job id, upload JSON or "".
@@ -102,9 +107,19 @@ _DELETE = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 if cjson.decode(raw).expires_at ~= ARGV[2] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[1] .. ':report', KEYS[1] .. ':upload')
+redis.call('DEL', KEYS[1], KEYS[1] .. ':report', KEYS[1] .. ':upload', KEYS[1] .. ':summary')
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 if redis.call('GET', KEYS[2] .. ':done') == ARGV[1] then redis.call('DEL', KEYS[2] .. ':done') end
+return 1
+"""
+
+# KEYS: job key, summary key. ARGV: summary JSON. The summary takes the job's remaining TTL,
+# so it expires with the job (the delete script removes it too); nothing for a job gone.
+_SAVE_SUMMARY = """
+local ttl = redis.call('TTL', KEYS[1])
+if ttl == -2 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return 1
 """
 
@@ -123,6 +138,10 @@ def handle_key(job: Job) -> str:
     return f"jobs:handle:{job.handle}:{job.platform.value}{suffix}"
 
 
+def batch_key(batch_id: str) -> str:
+    return f"batches:{batch_id}"
+
+
 def snapshots_key(platform: Platform, handle: str) -> str:
     return f"snapshots:{platform.value}:{handle}"
 
@@ -135,6 +154,7 @@ class RedisStore:
         self._claim: Any = None
         self._write: Any = None
         self._delete: Any = None
+        self._save_summary: Any = None
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -150,6 +170,7 @@ class RedisStore:
         self._claim = self._redis.register_script(_CLAIM)
         self._write = self._redis.register_script(_WRITE)
         self._delete = self._redis.register_script(_DELETE)
+        self._save_summary = self._redis.register_script(_SAVE_SUMMARY)
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -283,6 +304,53 @@ class RedisStore:
         # No expiry: links made with it must work as long as their reports exist.
         await self._call(self.redis.set(key, candidate, nx=True))
         return _text(await self._call(self.redis.get(key)))
+
+    async def get_jobs(self, job_ids: Sequence[str]) -> list[Job]:
+        jobs: list[Job] = []
+        for start in range(0, len(job_ids), 500):
+            jobs += await self._jobs(job_ids[start : start + 500])
+        return jobs
+
+    # -- batches ------------------------------------------------------------------------------
+
+    async def save_batch(self, batch: Batch) -> None:
+        # Relative, like the jobs' EXPIRE: Redis's clock need not be the app's.
+        ttl = max(1, round((batch.expires_at - batch.created_at).total_seconds()))
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(batch_key(batch.id), batch.to_json(), ex=ttl)
+            pipe.zadd(BATCH_EXPIRY, {batch.id: batch.expires_at.timestamp()})
+            await self._call(pipe.execute())
+
+    async def get_batch(self, batch_id: str) -> Batch | None:
+        raw = await self._call(self.redis.get(batch_key(batch_id)))
+        return None if raw is None else Batch.from_json(raw)
+
+    async def delete_expired_batches(self, now: datetime) -> list[str]:
+        ids = [
+            _text(i)
+            for i in await self._call(
+                self.redis.zrangebyscore(BATCH_EXPIRY, "-inf", now.timestamp())
+            )
+        ]
+        if ids:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.delete(*[batch_key(i) for i in ids])
+                pipe.zrem(BATCH_EXPIRY, *ids)
+                await self._call(pipe.execute())
+        return ids
+
+    async def get_summaries(self, job_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(job_ids), 500):
+            chunk = job_ids[start : start + 500]
+            rows = await self._call(self.redis.mget([f"{job_key(i)}:summary" for i in chunk]))
+            found.update((i, _text(raw)) for i, raw in zip(chunk, rows, strict=True) if raw)
+        return found
+
+    async def save_summaries(self, summaries: Sequence[tuple[Job, str]]) -> None:
+        for job, body in summaries:
+            key = job_key(job.id)
+            await self._call(self._save_summary(keys=[key, f"{key}:summary"], args=[body]))
 
     async def _jobs(self, ids: Sequence[str]) -> list[Job]:
         if not ids:

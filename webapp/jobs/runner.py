@@ -79,10 +79,14 @@ class JobRunner:
         return len(jobs)
 
     async def sweep(self) -> int:
-        expired = await self._store.delete_expired(self._clock.now())
+        now = self._clock.now()
+        expired = await self._store.delete_expired(now)
         self._tracker.forget(expired)
         if expired:
             logger.info("Deleted %d expired jobs", len(expired))
+        batches = await self._store.delete_expired_batches(now)
+        if batches:
+            logger.info("Deleted %d expired batches", len(batches))
         return len(expired)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None], *, name: str) -> None:

@@ -197,6 +197,43 @@ class JobService:
             raise
         return JobStream(subscription, current, until_all_end=job_ids is not None)
 
+    async def free_slots(self) -> int:
+        """How many more jobs the queue takes now (a batch checks before it creates any)."""
+        return max(0, self._max_queued - await self._queue.waiting())
+
+    async def live_jobs(self, job_ids: Sequence[str]) -> dict[str, Job]:
+        """The named jobs that exist and have not expired, in the order named: from memory
+        where this process has them, the rest in one read of the store."""
+        wanted = list(dict.fromkeys(job_ids))
+        found: dict[str, Job] = {}
+        missing: list[str] = []
+        for job_id in wanted:
+            job = self._tracker.get(job_id)
+            if job is None:
+                missing.append(job_id)
+            else:
+                found[job_id] = job
+        if missing:
+            found.update((job.id, job) for job in await self._store.get_jobs(missing))
+        now = self._clock.now()
+        return {
+            job_id: job
+            for job_id in wanted
+            if (job := found.get(job_id)) is not None
+            and (job.expires_at is None or job.expires_at > now)
+        }
+
+    async def open_live_stream(self, job_ids: Sequence[str]) -> JobStream:
+        """Events of the named jobs that still exist (a batch's, some of which may have
+        expired) until they all end; subscribes first, then reads their states."""
+        subscription = self._hub.subscribe(job_ids)
+        try:
+            jobs = await self.live_jobs(job_ids)
+        except BaseException:
+            subscription.close()
+            raise
+        return JobStream(subscription, [event_of(job) for job in jobs.values()], until_all_end=True)
+
     async def health(self) -> Health:
         """The store's state and the queue's counts (see `_store_problem`)."""
         problem = await self._store_problem()

@@ -17,6 +17,7 @@ from typing import Any, get_args
 
 import aiosqlite
 
+from webapp.batches.batch import Batch
 from webapp.clock import isoformat, parse_iso
 from webapp.jobs.job import Job
 from webapp.jobs.store import StoreError
@@ -100,6 +101,22 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)
     """,
+    # 6: batches (written once: their lines and job ids as JSON) and each completed job's row
+    # summary for batch tables, computed from its report once and deleted with the job.
+    """
+    CREATE TABLE batches (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        callback_url TEXT,
+        body TEXT NOT NULL
+    );
+    CREATE INDEX batches_by_expiry ON batches (expires_at);
+    CREATE TABLE job_summaries (
+        job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+        body TEXT NOT NULL
+    )
+    """,
 )
 
 _JOB_COLUMNS = (
@@ -138,6 +155,8 @@ _UPSERT_SNAPSHOT = (
 )
 
 Statement = tuple[str, tuple[Any, ...]]
+# Ids per `IN (...)` query: well under SQLite's limit on bound parameters.
+_CHUNK = 500
 _ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
 _VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
 
@@ -286,6 +305,73 @@ class SQLiteStore:
     async def get_job(self, job_id: str) -> Job | None:
         rows = await self._fetch(f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
         return _job_from_row(rows[0]) if rows else None
+
+    async def get_jobs(self, job_ids: Sequence[str]) -> list[Job]:
+        jobs: list[Job] = []
+        for start in range(0, len(job_ids), _CHUNK):
+            chunk = list(job_ids[start : start + _CHUNK])
+            rows = await self._fetch(
+                f"SELECT {_JOB_COLUMNS} FROM jobs WHERE id IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            jobs += [_job_from_row(row) for row in rows]
+        return jobs
+
+    # -- batches ------------------------------------------------------------------------------
+
+    async def save_batch(self, batch: Batch) -> None:
+        await self._write(
+            [
+                (
+                    "INSERT INTO batches (id, created_at, expires_at, callback_url, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        batch.id,
+                        isoformat(batch.created_at),
+                        isoformat(batch.expires_at),
+                        batch.callback_url,
+                        batch.to_json(),
+                    ),
+                )
+            ]
+        )
+
+    async def get_batch(self, batch_id: str) -> Batch | None:
+        rows = await self._fetch("SELECT body FROM batches WHERE id = ?", (batch_id,))
+        return Batch.from_json(rows[0][0]) if rows else None
+
+    async def delete_expired_batches(self, now: datetime) -> list[str]:
+        cutoff = isoformat(now)
+        rows = await self._fetch("SELECT id FROM batches WHERE expires_at <= ?", (cutoff,))
+        ids = [str(row[0]) for row in rows]
+        if ids:
+            await self._write([("DELETE FROM batches WHERE id = ?", (i,)) for i in ids])
+        return ids
+
+    async def get_summaries(self, job_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(job_ids), _CHUNK):
+            chunk = list(job_ids[start : start + _CHUNK])
+            rows = await self._fetch(
+                "SELECT job_id, body FROM job_summaries WHERE job_id IN "
+                f"({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            found.update((str(row[0]), str(row[1])) for row in rows)
+        return found
+
+    async def save_summaries(self, summaries: Sequence[tuple[Job, str]]) -> None:
+        # INSERT ... SELECT: nothing is written for a job the sweeper deleted meanwhile.
+        await self._write(
+            [
+                (
+                    "INSERT OR REPLACE INTO job_summaries (job_id, body) "
+                    "SELECT id, ? FROM jobs WHERE id = ?",
+                    (body, job.id),
+                )
+                for job, body in summaries
+            ]
+        )
 
     async def get_report(self, job_id: str) -> str | None:
         rows = await self._fetch("SELECT body FROM reports WHERE job_id = ?", (job_id,))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from webapp.batches.batch import Batch
 from webapp.jobs.job import Job
 from webapp.models import Platform, Snapshot
 
@@ -74,4 +76,26 @@ class Store(Protocol):
     async def secret(self, name: str, candidate: str) -> str:
         """The app secret `name` (the key of share links, say), shared by every process:
         `candidate` is stored if none is yet, atomically; the stored one is returned."""
+        ...
+
+    async def get_jobs(self, job_ids: Sequence[str]) -> list[Job]:
+        """The stored jobs among `job_ids` (expired ones too: callers judge), in no order."""
+        ...
+
+    # -- batches (webapp/batches): a record written once, and per-job summaries for their tables
+
+    async def save_batch(self, batch: Batch) -> None: ...
+
+    async def get_batch(self, batch_id: str) -> Batch | None: ...
+
+    async def delete_expired_batches(self, now: datetime) -> list[str]:
+        """Delete batches whose `expires_at` has passed at `now`; return their ids."""
+        ...
+
+    async def get_summaries(self, job_ids: Sequence[str]) -> dict[str, str]:
+        """The cached row summaries (JSON) of the jobs that have one."""
+        ...
+
+    async def save_summaries(self, summaries: Sequence[tuple[Job, str]]) -> None:
+        """Cache each completed job's row summary; it is deleted (or expires) with the job."""
         ...
