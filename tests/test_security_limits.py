@@ -314,6 +314,15 @@ async def test_job_creation_over_the_limit_is_429_until_the_window_ends(run_app:
         assert page.headers["retry-after"] == "35"
         assert "Too many analyses" in page.text
         assert 'value="page.user"' in page.text
+        # A batch request counts as one creation, on the API and on its page.
+        batch = await app.client.post("/api/batches", json={"text": "batch.one\nbatch.two"})
+        assert batch.status_code == 429
+        assert batch.headers["retry-after"] == "35"
+        batch_page = await app.client.post(
+            "/batches", data={"text": "batch.one\nbatch.two", "platform": "instagram"}
+        )
+        assert batch_page.status_code == 429
+        assert "Too many analyses" in batch_page.text
         assert app.count_jobs() == 3
 
         app.clock.advance(35.0)  # the next window

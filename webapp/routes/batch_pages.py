@@ -24,6 +24,7 @@ from webapp.batches.state import BatchState, ProgressWatch
 from webapp.clock import isoformat, parse_iso
 from webapp.errors import AppError, NoValidRows
 from webapp.jobs.hub import JobEvent
+from webapp.limits import count_job
 from webapp.models import JobStatus, Platform
 from webapp.routes.batch_body import MAX_BATCH_BYTES, batch_from_form, read_batch_form
 from webapp.routes.batch_view import BatchRowView, ProgressView
@@ -104,6 +105,7 @@ async def submit_batch(request: Request) -> Response:
         else:
             data = await read_form(request, MAX_BATCH_BYTES)
         form = BatchForm.from_form(data)
+        await count_job(request)  # once the form is read, so a refusal shows what was typed
         body = await batch_from_form(data)
         batch = await state.batches.create(
             body.rows, refresh=body.refresh, callback_url=body.callback_url

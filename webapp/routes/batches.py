@@ -20,6 +20,7 @@ from webapp.batches.models import (
 from webapp.batches.state import BatchState, ProgressWatch
 from webapp.clock import isoformat
 from webapp.jobs.hub import JobEvent
+from webapp.limits import count_job
 from webapp.models import Platform
 from webapp.routes.api import json_response
 from webapp.routes.batch_body import read_batch
@@ -29,6 +30,9 @@ from webapp.state import app_state
 
 async def create_batch(request: Request) -> Response:
     state = app_state(request)
+    # A batch request counts as one job creation: its size is bounded by batch.MAX_ROWS and
+    # by the queue's free room instead.
+    await count_job(request)
     body = await read_batch(request)
     batch = await state.batches.create(
         body.rows, refresh=body.refresh, callback_url=body.callback_url
