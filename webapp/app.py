@@ -28,7 +28,7 @@ from webapp.jobs.store import StoreError
 from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
-from webapp.routes import api, page_streams, pages, streams
+from webapp.routes import accounts, api, compare, page_streams, pages, streams
 from webapp.settings import Settings
 from webapp.shutdown import watch_server_exit
 from webapp.state import AppState
@@ -115,6 +115,8 @@ def create_app(
             # Before the pages: /jobs/stream must not be taken for a job id.
             *page_streams.routes,
             *pages.routes,
+            *compare.routes,
+            *accounts.routes,
             Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         lifespan=lifespan,
