@@ -147,6 +147,11 @@ _UPSERT_SNAPSHOT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _LIVE = "(expires_at IS NULL OR expires_at > ?)"
+# jobs_by_account (schema 5) serves both the WHERE and the ORDER BY.
+ACCOUNT_JOBS_SQL = (
+    f"SELECT {_JOB_COLUMNS} FROM jobs WHERE platform = ? AND handle = ? AND {_LIVE} "
+    "ORDER BY created_at DESC LIMIT ?"
+)
 
 Statement = tuple[str, tuple[Any, ...]]
 _ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
@@ -338,12 +343,7 @@ class SQLiteStore:
     async def account_jobs(
         self, platform: Platform, handle: str, limit: int, now: datetime
     ) -> list[Job]:
-        # jobs_by_account (schema 5) serves the WHERE and the ORDER BY.
-        rows = await self._fetch(
-            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE platform = ? AND handle = ? AND {_LIVE} "
-            "ORDER BY created_at DESC LIMIT ?",
-            (platform.value, handle, isoformat(now), limit),
-        )
+        rows = await self._fetch(ACCOUNT_JOBS_SQL, (platform.value, handle, isoformat(now), limit))
         return [_job_from_row(row) for row in rows]
 
     async def unfinished_jobs(self) -> list[Job]:
