@@ -59,7 +59,7 @@ async def test_the_history_lists_the_accounts_reports_and_draws_its_trend(run_ap
     html = page.text
     assert page.status_code == 200
     assert "@history.creator" in html
-    assert 'class="demo-banner"' in html
+    assert 'class="demo-banner demo-banner--page"' in html
     assert html.index(f'data-job="{second}"') < html.index(f'data-job="{first}"')
     assert re.search(r'<svg[^>]*class="chart chart--score-trend"', html)
     assert re.search(r'<svg[^>]*class="chart chart--followers-trend"', html)

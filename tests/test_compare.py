@@ -107,7 +107,7 @@ async def test_the_page_shows_the_reports_side_by_side(run_app: RunApp) -> None:
     html = response.text
     for handle in ("@demo.authentic", "@demo.bought", "@demo.pod"):
         assert handle in html
-    assert 'class="demo-banner"' in html
+    assert 'class="demo-banner demo-banner--page"' in html
     assert "synthetic demo data" in html
     assert html.count('<th scope="col" class="compare__account">') == 3
     marked = sum(1 for f in body["figures"] if f["marked"])

@@ -169,3 +169,14 @@ async def test_a_report_from_before_the_families_reads_not_measured(
             assert figure.values[0].text == NOT_MEASURED, figure.key
             assert not figure.marked, figure.key
     assert result.accounts[0].verdict_label == "No verdict: not enough data"
+
+
+async def test_values_that_read_the_same_are_a_tie(reports: list[ReportResponse]) -> None:
+    a, b = _copies(reports)
+    assert a.score is not None
+    assert b.score is not None
+    a.score.value, b.score.value = 85.2, 84.9
+    score = _figure(compare([a, b]), "score")
+    assert [v.text for v in score.values] == ["85/100", "85/100"]
+    assert not score.marked
+    assert score.unmarked_reason == "Tied: no value is better."

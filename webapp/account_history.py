@@ -11,13 +11,14 @@ from pydantic import BaseModel, Field
 
 from webapp.charts.empty import not_enough
 from webapp.charts.frame import ChartIds
-from webapp.charts.line import DayValue, line_chart
+from webapp.charts.overlay import Series, overlay_chart
 from webapp.charts.time_axis import date_label, day_number
 from webapp.clock import isoformat, parse_iso
 from webapp.handles import shown_handle
 from webapp.jobs.job import Job
 from webapp.models import JobStatus, Platform, Snapshot, Verdict
 from webapp.pipeline.finalizing import DEMO_SOURCE
+from webapp.report_view import VERDICT_LABELS
 
 MIN_POINTS = 2
 
@@ -109,6 +110,7 @@ class HistoryCharts:
 
 
 def history_charts(history: AccountHistoryResponse) -> HistoryCharts:
+    """Each analysis is a dot on a line, so two analyses minutes apart still show."""
     who = history.shown_handle
     scored = [s for s in history.snapshots if s.score is not None]
     if len(scored) < MIN_POINTS:
@@ -116,41 +118,48 @@ def history_charts(history: AccountHistoryResponse) -> HistoryCharts:
             len(scored), f"the trend needs a quality score from at least {MIN_POINTS} analyses."
         )
     else:
-        score = line_chart(
+        score = overlay_chart(
             kind="score-trend",
             ids=ChartIds.of("history-score"),
-            title=f"Quality score of {who} over time",
+            title=f"Quality score of {who} at each analysis",
             desc=_desc(scored, "quality score", lambda s: f"{s.score:.0f}"),
-            points=[
-                DayValue(
-                    _day(s.taken_at),
-                    s.score or 0.0,
-                    s.verdict == "avoid",
-                    f"{_when(s.taken_at)}: score {s.score:.0f}, verdict avoid",
+            series=[
+                Series(
+                    who,
+                    [(_day(s.taken_at), s.score or 0.0) for s in scored],
+                    "",
+                    [
+                        f"{_when(s.taken_at)}: score {s.score:.0f}"
+                        + (f", {VERDICT_LABELS[s.verdict].lower()}" if s.verdict else "")
+                        for s in scored
+                    ],
                 )
-                for s in scored
             ],
-            marked_label="Verdict: avoid",
             x_title="Analysed",
             y_title="Quality score",
-            counts=False,
         )
-    if len(history.snapshots) < MIN_POINTS:
+    snapshots = history.snapshots
+    if len(snapshots) < MIN_POINTS:
         followers = not_enough(
-            len(history.snapshots),
+            len(snapshots),
             f"the trend needs the follower count from at least {MIN_POINTS} analyses.",
         )
     else:
-        followers = line_chart(
+        followers = overlay_chart(
             kind="followers-trend",
             ids=ChartIds.of("history-followers"),
             title=f"Followers of {who} at each analysis",
-            desc=_desc(history.snapshots, "follower count", lambda s: f"{s.followers:,}"),
-            points=[DayValue(_day(s.taken_at), s.followers, False, "") for s in history.snapshots],
-            marked_label="",
+            desc=_desc(snapshots, "follower count", lambda s: f"{s.followers:,}"),
+            series=[
+                Series(
+                    who,
+                    [(_day(s.taken_at), s.followers) for s in snapshots],
+                    "",
+                    [f"{_when(s.taken_at)}: {s.followers:,} followers" for s in snapshots],
+                )
+            ],
             x_title="Analysed",
             y_title="Followers",
-            counts=True,
         )
     return HistoryCharts(score=score, followers=followers)
 

@@ -436,7 +436,8 @@ def _mark(figure: _Figure, cells: Sequence[_Cell]) -> tuple[int | None, str | No
     sign = 1.0 if figure.better == "higher" else -1.0
     ordered = sorted(candidates, key=lambda item: sign * (item[1].value or 0.0), reverse=True)
     (best_index, best), (_, runner_up) = ordered[0], ordered[1]
-    if best.value == runner_up.value:
+    # Values that read the same (a score of 85.2 and one of 84.9 both show 85) are a tie.
+    if best.value == runner_up.value or best.text == runner_up.text:
         return None, "Tied: no value is better.", None
     clear = None
     if best.interval is not None and runner_up.interval is not None:

@@ -25,6 +25,8 @@ class Series:
     label: str
     points: Sequence[tuple[float, float]]  # (day number, value), any order
     tooltip: str  # on the line's end marker
+    # With `point_tooltips` (one per point, in the same order), every point gets a dot.
+    point_tooltips: Sequence[str] = ()
 
 
 def _swatch(index: int) -> Callable[[float, float], Markup]:
@@ -65,10 +67,14 @@ def overlay_chart(
         points = sorted(item.points)
         path = "M" + "L".join(f"{num(x(day))} {num(y(value))}" for day, value in points)
         last_day, last_value = points[-1]
-        lines.append(
-            tag(
-                "g",
-                tag("path", class_="chart__series-line", d=path),
+        tips = item.point_tooltips
+        tipped = sorted(zip(item.points, tips, strict=True), key=lambda p: p[0]) if tips else []
+        dots = [
+            tag("circle", tag("title", tip), class_="chart__series-end", cx=x(d), cy=y(v), r=_END)
+            for (d, v), tip in tipped
+        ]
+        if not dots:
+            dots = [
                 tag(
                     "circle",
                     tag("title", item.tooltip),
@@ -76,7 +82,13 @@ def overlay_chart(
                     cx=x(last_day),
                     cy=y(last_value),
                     r=_END,
-                ),
+                )
+            ]
+        lines.append(
+            tag(
+                "g",
+                tag("path", class_="chart__series-line", d=path),
+                *dots,
                 class_=f"chart__series chart__series--{index}",
             )
         )
