@@ -24,8 +24,10 @@ async def test_search_and_filters_narrow_the_list(run_app: RunApp) -> None:
     async with run_app() as app:
         alice = await app.submit("alice.cooks")
         await app.wait_for_status(alice, "completed")
+        app.clock.advance(1)  # newest first: jobs created at the same instant have no order
         bob = await app.submit("bob.malice", "tiktok")
         await app.wait_for_status(bob, "completed")
+        app.clock.advance(1)
         failed = await app.submit("demo.notfound")
         await app.wait_for_status(failed, "failed")
         verdict = (await app.client.get(f"/api/report/{alice}")).json()["score"]["verdict"]
