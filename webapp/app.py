@@ -33,7 +33,17 @@ from webapp.loop_lag import LoopLagMonitor
 from webapp.openapi import openapi_document
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.rate_limit import make_rate_limiter
-from webapp.routes import api, batch_pages, batches, page_streams, pages, share, streams
+from webapp.routes import (
+    accounts,
+    api,
+    batch_pages,
+    batches,
+    compare,
+    page_streams,
+    pages,
+    share,
+    streams,
+)
 from webapp.routes.shared_frames import SharedFrames
 from webapp.security_headers import HEADERS as SECURITY_HEADERS
 from webapp.security_headers import SecurityHeaders
@@ -147,6 +157,8 @@ def create_app(
             *batch_pages.routes,
             *pages.routes,
             *share.routes,
+            *compare.routes,
+            *accounts.routes,
             Mount("/static", app=StaticFiles(directory=PROJECT_ROOT / "static"), name="static"),
         ],
         lifespan=lifespan,

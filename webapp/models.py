@@ -341,6 +341,10 @@ class Snapshot(BaseModel):
     posts: int
     engagement_rate: float | None
     source: str
+    # The report's quality score and verdict, so an account's score trend outlives its reports.
+    # None in snapshots taken before they were kept.
+    score: float | None = None
+    verdict: Verdict | None = None
 
 
 class JobEventData(BaseModel):

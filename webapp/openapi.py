@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from webapp.account_history import AccountHistoryResponse
 from webapp.batches.batch import MAX_ROWS
 from webapp.batches.export import COLUMNS as BATCH_COLUMNS
 from webapp.batches.models import (
@@ -17,6 +18,7 @@ from webapp.batches.models import (
     BatchRowEventData,
     BatchStatusResponse,
 )
+from webapp.comparison import MAX_REPORTS, MIN_REPORTS, ComparisonResponse
 from webapp.models import (
     AnalyzeAccepted,
     AnalyzeRequest,
@@ -133,6 +135,8 @@ def openapi_document() -> dict[str, Any]:
             (BatchStatusResponse, "serialization"),
             (BatchProgress, "serialization"),
             (BatchRowEventData, "serialization"),
+            (ComparisonResponse, "serialization"),
+            (AccountHistoryResponse, "serialization"),
         ],
         ref_template=_REF,
     )
@@ -352,6 +356,88 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             **_batch_paths(),
+            "/api/compare": {
+                "get": {
+                    "summary": "Compare 2-4 completed reports: headline figures, best marked",
+                    "description": (
+                        "Each figure says which way is better (higher or lower; null when it "
+                        "is not a quality, such as size or price per post) and marks the best "
+                        "value when at least two reports measured it comparably and it is not "
+                        "tied. Values estimated from a sample carry their 95 % interval; "
+                        "`clear` is false when the best one's interval overlaps the "
+                        "runner-up's. `price_method` says how the price per genuine viewer is "
+                        "worked out."
+                    ),
+                    "operationId": "compare",
+                    "parameters": [
+                        {
+                            "name": "jobs",
+                            "in": "query",
+                            "required": True,
+                            "description": (
+                                f"{MIN_REPORTS} to {MAX_REPORTS} job ids of completed reports: "
+                                "comma-separated, repeated (jobs=a&jobs=b), or both; "
+                                "duplicates count once"
+                            ),
+                            "style": "form",
+                            "explode": True,
+                            "schema": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "minItems": 1,
+                            },
+                        }
+                    ],
+                    "responses": {
+                        "200": _json(ComparisonResponse, "The compared figures"),
+                        "404": _error("A job is unknown or has expired (details.problems)"),
+                        "409": _error(
+                            "A job has not finished (code job_not_finished) or failed (code "
+                            "job_failed); details.problems names each"
+                        ),
+                        "422": _error(
+                            f"A job id is malformed, or fewer than {MIN_REPORTS} or more than "
+                            f"{MAX_REPORTS} different ids were given"
+                        ),
+                    },
+                }
+            },
+            "/api/accounts/{platform}/{handle}": {
+                "get": {
+                    "summary": "An account's history: its kept reports and its snapshots",
+                    "description": (
+                        "Reports (newest first) are the account's jobs that have not expired; "
+                        "snapshots (oldest first) are the figures every completed analysis "
+                        "leaves, kept after the reports expire: the score and follower trend."
+                    ),
+                    "operationId": "account_history",
+                    "parameters": [
+                        {
+                            "name": "platform",
+                            "in": "path",
+                            "required": True,
+                            "schema": {
+                                "type": "string",
+                                "enum": ["instagram", "tiktok", "youtube"],
+                            },
+                        },
+                        {
+                            "name": "handle",
+                            "in": "path",
+                            "required": True,
+                            "description": "The handle, with or without @",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(AccountHistoryResponse, "The account's history"),
+                        "404": _error(
+                            "Unknown platform, or no report or snapshot of the account is kept"
+                        ),
+                        "422": _error("The handle is not valid on this platform"),
+                    },
+                }
+            },
             "/health": {
                 "get": {
                     "summary": "Liveness and store check",

@@ -9,6 +9,8 @@ Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redi
   fails does not hide the report before it); each expires with the job it points to;
 * `jobs:recent` (sorted set, in order of creation) and `jobs:unfinished` (set): indexes, trimmed of
   ids whose job has expired;
+* `jobs:account:{platform}:{handle}` (sorted set, in order of creation): the account's job ids,
+  for its history page; ids of expired jobs are trimmed by the sweep and when read;
 * `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires;
 * `jobs:{id}:summary`: a completed job's row summary for batch tables, expiring with the job;
 * `batches:{id}`: a batch (JSON, written once), `EXPIRE`d at its `expires_at`, and
@@ -34,6 +36,7 @@ from redis.exceptions import RedisError
 from webapp.batches.batch import Batch
 from webapp.clock import isoformat, parse_iso
 from webapp.jobs.job import Job
+from webapp.jobs.job_filter import JobFilter
 from webapp.jobs.store import StoreError
 from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
 
@@ -42,8 +45,11 @@ logger = logging.getLogger(__name__)
 RECENT = "jobs:recent"
 UNFINISHED = "jobs:unfinished"
 BATCH_EXPIRY = "batches:expiry"
+# How many of the newest jobs a filtered jobs list looks at (read SEARCH_CHUNK at a time).
+SEARCH_SCAN = 5_000
+SEARCH_CHUNK = 500
 
-# KEYS: handle key, job key, upload key, recent, unfinished.
+# KEYS: handle key, job key, upload key, recent, unfinished, account.
 # ARGV: job JSON, refresh (0/1), now (epoch s), create (0/1), job id, upload JSON or "".
 # `jobs:recent` is ordered by a counter, so jobs created within one clock tick keep their
 # order. Returns the JSON of the job the submission gets, or nil (full queue).
@@ -68,7 +74,9 @@ if ARGV[4] == '0' then return false end
 redis.call('SET', KEYS[2], ARGV[1])
 redis.call('SET', KEYS[1], ARGV[5])
 if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
-redis.call('ZADD', KEYS[4], redis.call('INCR', 'jobs:serial'), ARGV[5])
+local serial = redis.call('INCR', 'jobs:serial')
+redis.call('ZADD', KEYS[4], serial, ARGV[5])
+redis.call('ZADD', KEYS[6], serial, ARGV[5])
 redis.call('SADD', KEYS[5], ARGV[5])
 return ARGV[1]
 """
@@ -101,13 +109,15 @@ end
 return 1
 """
 
-# KEYS: job key, handle key. ARGV: job id, the expiry it was read with. Deletes the job, its
-# report and upload, and the handle key if it still points to it, unless the job changed since.
+# KEYS: job key, handle key, account key. ARGV: job id, the expiry it was read with. Deletes the
+# job, its report and upload, its place in the account's index, and the handle key if it still
+# points to it, unless the job changed since.
 _DELETE = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 if cjson.decode(raw).expires_at ~= ARGV[2] then return 0 end
 redis.call('DEL', KEYS[1], KEYS[1] .. ':report', KEYS[1] .. ':upload', KEYS[1] .. ':summary')
+redis.call('ZREM', KEYS[3], ARGV[1])
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
 if redis.call('GET', KEYS[2] .. ':done') == ARGV[1] then redis.call('DEL', KEYS[2] .. ':done') end
 return 1
@@ -140,6 +150,10 @@ def handle_key(job: Job) -> str:
 
 def batch_key(batch_id: str) -> str:
     return f"batches:{batch_id}"
+
+
+def account_key(platform: Platform, handle: str) -> str:
+    return f"jobs:account:{platform.value}:{handle}"
 
 
 def snapshots_key(platform: Platform, handle: str) -> str:
@@ -200,6 +214,7 @@ class RedisStore:
                     f"{job_key(job.id)}:upload",
                     RECENT,
                     UNFINISHED,
+                    account_key(job.platform, job.handle),
                 ],
                 args=[
                     _job_json(job),
@@ -261,7 +276,11 @@ class RedisStore:
                     gone.append(job_id)
                     await self._call(
                         self._delete(
-                            keys=[job_key(job_id), handle_key(job)],
+                            keys=[
+                                job_key(job_id),
+                                handle_key(job),
+                                account_key(job.platform, job.handle),
+                            ],
                             args=[job_id, isoformat(job.expires_at)],
                         )
                     )
@@ -289,6 +308,38 @@ class RedisStore:
         jobs = await self._jobs(ids)
         live = [job for job in jobs if job.expires_at is None or job.expires_at > now]
         return live[:limit]
+
+    async def search_jobs(self, where: JobFilter, limit: int, now: datetime) -> list[Job]:
+        """Filtered in memory: the newest `SEARCH_SCAN` jobs are read, 500 at a time, until
+        `limit` match. Bounded, so an older match may be missed when thousands of jobs are
+        live; the jobs list says so."""
+        found: list[Job] = []
+        for start in range(0, SEARCH_SCAN, SEARCH_CHUNK):
+            end = min(start + SEARCH_CHUNK, SEARCH_SCAN) - 1
+            ids = [_text(i) for i in await self._call(self.redis.zrevrange(RECENT, start, end))]
+            for job in await self._jobs(ids):
+                if (job.expires_at is None or job.expires_at > now) and where.matches(job):
+                    found.append(job)
+                    if len(found) == limit:
+                        return found
+            if len(ids) < end - start + 1:
+                break
+        return found
+
+    async def account_jobs(
+        self, platform: Platform, handle: str, limit: int, now: datetime
+    ) -> list[Job]:
+        key = account_key(platform, handle)
+        ids = [_text(i) for i in await self._call(self.redis.zrevrange(key, 0, -1))]
+        if not ids:
+            return []
+        rows = await self._call(self.redis.mget([job_key(i) for i in ids]))
+        gone = [job_id for job_id, raw in zip(ids, rows, strict=True) if raw is None]
+        if gone:
+            # Redis expired them on its own: keep the index O(live jobs of the account).
+            await self._call(self.redis.zrem(key, *gone))
+        jobs = [_job_from_json(raw) for raw in rows if raw is not None]
+        return [job for job in jobs if job.expires_at is None or job.expires_at > now][:limit]
 
     async def unfinished_jobs(self) -> list[Job]:
         ids = [_text(i) for i in await self._call(self.redis.smembers(UNFINISHED))]

@@ -16,11 +16,12 @@ from webapp.errors import JobFailed, JobNotFinished, NotFound, QueueFull
 from webapp.handles import dedup_key, normalise_handle, upload_dedup_key
 from webapp.jobs.hub import Hub, event_of
 from webapp.jobs.job import Job, is_job_id
+from webapp.jobs.job_filter import JobFilter
 from webapp.jobs.queue import JobQueue
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus, Platform
+from webapp.models import AnalyzeRequest, JobStatus, Platform, Snapshot
 from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
 
@@ -149,6 +150,20 @@ class JobService:
     async def recent_jobs(self, limit: int) -> list[Job]:
         """The newest jobs that have not expired, newest first."""
         return await self._store.recent_jobs(limit, self._clock.now())
+
+    async def search_jobs(self, where: JobFilter, limit: int) -> list[Job]:
+        """The newest jobs that match `where` and have not expired, newest first."""
+        if where.empty:
+            return await self.recent_jobs(limit)
+        return await self._store.search_jobs(where, limit, self._clock.now())
+
+    async def account_jobs(self, platform: Platform, handle: str, limit: int) -> list[Job]:
+        """The account's jobs that have not expired, newest first (`handle` canonical)."""
+        return await self._store.account_jobs(platform, handle, limit, self._clock.now())
+
+    async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:
+        """The account's snapshots, oldest first; they outlive its jobs."""
+        return await self._store.snapshots(platform, handle)
 
     async def report_json(self, job_id: str) -> str:
         job = await self.job(job_id)

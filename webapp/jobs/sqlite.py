@@ -20,6 +20,7 @@ import aiosqlite
 from webapp.batches.batch import Batch
 from webapp.clock import isoformat, parse_iso
 from webapp.jobs.job import Job
+from webapp.jobs.job_filter import JobFilter
 from webapp.jobs.store import StoreError
 from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
 
@@ -117,6 +118,18 @@ MIGRATIONS: tuple[str, ...] = (
         body TEXT NOT NULL
     )
     """,
+    # 7 (issue 12, history): an account's jobs, newest first, for its history page; and the
+    # score and verdict on each snapshot, so the account's score trend outlives its reports
+    # (filled in here from the reports still stored).
+    """
+    CREATE INDEX jobs_by_account ON jobs (platform, handle, created_at);
+    ALTER TABLE snapshots ADD COLUMN score REAL;
+    ALTER TABLE snapshots ADD COLUMN verdict TEXT;
+    UPDATE snapshots SET
+        score = json_extract(reports.body, '$.score.value'),
+        verdict = json_extract(reports.body, '$.score.verdict')
+    FROM reports WHERE reports.job_id = snapshots.job_id
+    """,
 )
 
 _JOB_COLUMNS = (
@@ -151,7 +164,14 @@ _UPSERT_REPORT = (
 # Re-running a job after a crash replaces its snapshot instead of adding a second one.
 _UPSERT_SNAPSHOT = (
     "INSERT OR REPLACE INTO snapshots (job_id, platform, handle, taken_at, followers, "
-    "following, posts, engagement_rate, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "following, posts, engagement_rate, source, score, verdict) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_LIVE = "(expires_at IS NULL OR expires_at > ?)"
+# jobs_by_account (schema 5) serves both the WHERE and the ORDER BY.
+ACCOUNT_JOBS_SQL = (
+    f"SELECT {_JOB_COLUMNS} FROM jobs WHERE platform = ? AND handle = ? AND {_LIVE} "
+    "ORDER BY created_at DESC LIMIT ?"
 )
 
 Statement = tuple[str, tuple[Any, ...]]
@@ -389,6 +409,33 @@ class SQLiteStore:
         )
         return [_job_from_row(row) for row in rows]
 
+    async def search_jobs(self, where: JobFilter, limit: int, now: datetime) -> list[Job]:
+        conditions, params = [_LIVE], [isoformat(now)]
+        if where.handle is not None:
+            conditions.append("instr(lower(handle), ?) > 0")
+            params.append(where.handle)
+        if where.platform is not None:
+            conditions.append("platform = ?")
+            params.append(where.platform.value)
+        if where.status is not None:
+            conditions.append("status = ?")
+            params.append(where.status.value)
+        if where.verdict is not None:
+            conditions.append("status = 'completed' AND verdict = ?")
+            params.append(where.verdict)
+        rows = await self._fetch(
+            f"SELECT {_JOB_COLUMNS} FROM jobs WHERE {' AND '.join(conditions)} "
+            "ORDER BY created_at DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [_job_from_row(row) for row in rows]
+
+    async def account_jobs(
+        self, platform: Platform, handle: str, limit: int, now: datetime
+    ) -> list[Job]:
+        rows = await self._fetch(ACCOUNT_JOBS_SQL, (platform.value, handle, isoformat(now), limit))
+        return [_job_from_row(row) for row in rows]
+
     async def unfinished_jobs(self) -> list[Job]:
         rows = await self._fetch(
             f"SELECT {_JOB_COLUMNS} FROM jobs WHERE status IN ('pending', 'processing') "
@@ -399,7 +446,8 @@ class SQLiteStore:
     async def snapshots(self, platform: Platform, handle: str) -> list[Snapshot]:
         rows = await self._fetch(
             "SELECT job_id, platform, handle, taken_at, followers, following, posts, "
-            "engagement_rate, source FROM snapshots WHERE platform = ? AND handle = ? "
+            "engagement_rate, source, score, verdict FROM snapshots "
+            "WHERE platform = ? AND handle = ? "
             "ORDER BY taken_at",
             (platform.value, handle),
         )
@@ -414,6 +462,8 @@ class SQLiteStore:
                 posts=row[6],
                 engagement_rate=row[7],
                 source=row[8],
+                score=row[9],
+                verdict=_verdict(row[10]),
             )
             for row in rows
         ]
@@ -587,4 +637,6 @@ def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:
         snapshot.posts,
         snapshot.engagement_rate,
         snapshot.source,
+        snapshot.score,
+        snapshot.verdict,
     )

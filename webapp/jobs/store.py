@@ -8,6 +8,7 @@ from typing import Protocol
 
 from webapp.batches.batch import Batch
 from webapp.jobs.job import Job
+from webapp.jobs.job_filter import JobFilter
 from webapp.models import Platform, Snapshot
 
 
@@ -59,6 +60,17 @@ class Store(Protocol):
 
     async def recent_jobs(self, limit: int, now: datetime) -> list[Job]:
         """The newest jobs first, whatever their status, leaving out expired ones."""
+        ...
+
+    async def search_jobs(self, where: JobFilter, limit: int, now: datetime) -> list[Job]:
+        """The newest jobs matching `where` first, leaving out expired ones (Redis looks at
+        the newest `SEARCH_SCAN` jobs only)."""
+        ...
+
+    async def account_jobs(
+        self, platform: Platform, handle: str, limit: int, now: datetime
+    ) -> list[Job]:
+        """The account's jobs (uploads too), newest first, leaving out expired ones."""
         ...
 
     async def unfinished_jobs(self) -> list[Job]:

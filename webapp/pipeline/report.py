@@ -62,6 +62,8 @@ def analyse_and_report(
     report = full_report(job_id, result, history, now)
     snapshot = snapshot_of(job_id=job_id, result=result, metrics=report.metrics, taken_at=now)
     score = report.score
+    if score is not None:
+        snapshot.score, snapshot.verdict = score.value, score.verdict
     return ReportOutput(
         report_json=report.model_dump_json(),
         snapshot=snapshot,

@@ -27,7 +27,7 @@ _CURRENT_STEP: dict[JobStatus, StepState] = {
     JobStatus.PROCESSING: "current",
     JobStatus.FAILED: "failed",
 }
-_STATUS_LABELS = {
+STATUS_LABELS = {
     JobStatus.PENDING: "Queued",
     JobStatus.PROCESSING: "Running",
     JobStatus.COMPLETED: "Completed",
@@ -108,7 +108,7 @@ class JobView:
 
     @property
     def status_label(self) -> str:
-        return _STATUS_LABELS[self.event.status]
+        return STATUS_LABELS[self.event.status]
 
     @property
     def finished(self) -> bool:
@@ -157,6 +157,11 @@ class JobView:
             Step(phase.value, "done" if i < order else current if i == order else "todo")
             for i, phase in enumerate(Phase)
         ]
+
+    @property
+    def history_url(self) -> str:
+        """Every kept report of this account, and its score and follower trend."""
+        return f"/accounts/{self.job.platform.value}/{self.job.handle}"
 
     @property
     def retry_url(self) -> str:

@@ -26,9 +26,10 @@ from webapp.errors import (
 )
 from webapp.limits import count_job
 from webapp.models import JobStatus, Platform, ReportResponse
-from webapp.report_view import report_view
+from webapp.report_view import VERDICT_LABELS, report_view
 from webapp.routes.forms import AnalyzeForm, read_form
-from webapp.routes.job_view import view_of
+from webapp.routes.job_filters import filter_form
+from webapp.routes.job_view import STATUS_LABELS, view_of
 from webapp.routes.origin import require_same_origin
 from webapp.routes.share import share_url
 from webapp.routes.upload_body import file_bytes, is_multipart, read_upload_form, upload_request
@@ -60,6 +61,10 @@ def _page(
     return templates.TemplateResponse(
         request, name, context, status_code=status_code, headers=headers
     )
+
+
+# The other page modules (compare, accounts) render through the same helper.
+page = _page
 
 
 def fragment(state: AppState, name: str, **context: Any) -> str:
@@ -185,15 +190,24 @@ async def job_page(request: Request) -> Response:
 
 async def jobs_page(request: Request) -> Response:
     state = app_state(request)
+    form = filter_form(request.query_params)
     # One query: score, verdict and demo flag are on the job rows; no report is read.
-    jobs = await state.service.recent_jobs(RECENT_JOBS)
+    jobs = await state.service.search_jobs(form.where, RECENT_JOBS)
     views = [view_of(job) for job in jobs]
     unfinished = [view.id for view in views if not view.finished]
     stream_url = "/jobs/stream?" + urlencode([("job_id", i) for i in unfinished])
     return _page(
         request,
         "jobs.html",
-        {"views": views, "stream_url": stream_url if unfinished else None, "nav": "jobs"},
+        {
+            "views": views,
+            "stream_url": stream_url if unfinished else None,
+            "nav": "jobs",
+            "filters": form,
+            "verdicts": VERDICT_LABELS,
+            "statuses": STATUS_LABELS,
+            "limit": RECENT_JOBS,
+        },
     )
 
 
