@@ -66,6 +66,9 @@ bench: test-deps
 	$(BIN)/python bench/audience_eval.py
 	$(BIN)/python bench/analysis_time.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/big_upload.py
+	$(BIN)/python bench/limits.py
+	$(BIN)/python bench/batch.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .mypy_cache .ruff_cache
