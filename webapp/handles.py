@@ -100,6 +100,20 @@ def _looks_like_url(text: str) -> bool:
 
 def _handle_from_url(platform: Platform, text: str) -> str:
     url = urlsplit(text if "://" in text else "https://" + text)
+    if url.scheme.lower() not in {"http", "https"}:
+        raise InvalidHandle(
+            f"{url.scheme[:20]!r} addresses are not profile URLs; paste an https:// address "
+            "or type the handle.",
+            details={"field": "handle"},
+        )
+    if "@" in url.netloc:
+        # "https://user:pw@instagram.com/x": a profile URL never carries a user name or
+        # password, and the part before "@" is how links disguise the host they lead to.
+        raise InvalidHandle(
+            "Remove the user name or password from the address (the part before '@'); "
+            "paste the profile URL as the platform shows it, or type the handle.",
+            details={"field": "handle"},
+        )
     host = (url.hostname or "").removeprefix("www.").removeprefix("m.")
     url_platform = _HOSTS.get(host)
     if url_platform is None:
