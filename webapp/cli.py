@@ -179,9 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
+        from webapp.malformed_http import JsonBadRequest
+
         uvicorn.run(
             "webapp.app:create_app",
             factory=True,
+            http=JsonBadRequest,
             host=args.host,
             port=args.port,
             timeout_graceful_shutdown=10,
