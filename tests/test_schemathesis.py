@@ -9,6 +9,7 @@ follow the document's links (submit a job, then poll it, read its report and its
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -30,6 +31,8 @@ MIN_CASES = 1_000
 #   and followers fields): JSON Schema cannot tie a form field to the content of a file, so a
 #   request valid by the document can still be refused there, with a 422 that says why.
 CONFIG = f"""
+# Upload files that are well-formed JSON or CSV exports (tests/schemathesis_hooks.py).
+hooks = "schemathesis_hooks"
 seed = 1
 workers = 1
 max-failures = 50
@@ -79,6 +82,7 @@ def test_schemathesis_finds_no_server_error_or_contract_violation(
         text=True,
         timeout=600,
         cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
     )
     summary = json.loads(report.read_text())
     generated = summary["test_cases"]["generated"]
