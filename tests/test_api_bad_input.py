@@ -35,6 +35,13 @@ LONG = "x" * 20_000
             "platform: Input should be 'instagram', 'tiktok' or 'youtube'",
             id="unknown-platform",
         ),
+        pytest.param(
+            {"handle": "https://user:pw@instagram.com/natgeo"},
+            422,
+            "invalid_handle",
+            "user name or password",
+            id="credentials-in-url",
+        ),
         pytest.param({"handle": 42}, 422, "invalid_input", "handle:", id="handle-number"),
         pytest.param({"handle": ["a"]}, 422, "invalid_input", "handle:", id="handle-list"),
         pytest.param({"handle": None}, 422, "invalid_input", "handle:", id="handle-null"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,6 +45,12 @@ def test_procfile_web_line_serves_the_app(tmp_path: Path, free_port: int) -> Non
         assert response.status_code == 200
         assert response.json()["store"] == "ok"
         assert (tmp_path / "procfile.db").exists()
+        # The Procfile's protocol class answers unparseable requests in the error shape.
+        with socket.create_connection(("127.0.0.1", free_port), timeout=10) as sock:
+            sock.sendall(b"POST /api/analyze HTTP/1.1\r\nContent-Length: -1\r\n\r\n")
+            answer = b"".join(iter(lambda: sock.recv(65536), b""))
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        assert b'"code": "malformed_request"' in answer
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)

@@ -1,7 +1,11 @@
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webapp.errors import InvalidHandle
-from webapp.handles import dedup_key, normalise_handle
+from webapp.handles import dedup_key, handle_pattern, normalise_handle
 from webapp.models import Platform
 
 IG, TT, YT = Platform.INSTAGRAM, Platform.TIKTOK, Platform.YOUTUBE
@@ -49,6 +53,14 @@ def test_normalise_accepts_handles_and_profile_urls(
         (IG, "https://www.instagram.com/p/Cxyz123/", "Could not find an account"),
         (IG, "https://www.tiktok.com/@khaby.lame", "This is a TikTok address"),
         (IG, "https://example.com/natgeo", "is not an Instagram, TikTok or YouTube address"),
+        (IG, "https://user:pw@instagram.com/natgeo", "Remove the user name or password"),
+        (IG, "https://user@www.instagram.com/natgeo", "Remove the user name or password"),
+        (IG, "https://@instagram.com/natgeo", "Remove the user name or password"),
+        (IG, "https://evil.com\\@instagram.com/natgeo", "Remove the user name or password"),
+        (TT, "http://a:b@tiktok.com/@khaby.lame", "Remove the user name or password"),
+        (IG, "https://instagram.com@evil.com/natgeo", "Remove the user name or password"),
+        (IG, "ftp://instagram.com/natgeo", "are not profile URLs"),
+        (IG, "javascript://instagram.com/natgeo", "are not profile URLs"),
         (TT, "a", "2-24 characters"),
         (TT, "khaby.", "not ending with a period"),
         (TT, "khaby-lame", "not a valid TikTok handle"),
@@ -69,3 +81,32 @@ def test_dedup_key_joins_platform_and_canonical_handle() -> None:
     assert dedup_key(IG, handle) == dedup_key(IG, normalise_handle(IG, "@natgeo"))
     assert dedup_key(IG, handle) == "instagram:natgeo"
     assert dedup_key(TT, handle) != dedup_key(IG, handle)
+
+
+@settings(max_examples=400, database=None, deadline=None)
+@given(data=st.data(), platform=st.sampled_from(list(Platform)))
+def test_every_string_the_documented_pattern_matches_is_accepted(
+    data: st.DataObject, platform: Platform
+) -> None:
+    """The OpenAPI document's pattern promises acceptance: nothing it matches is refused."""
+    text = data.draw(st.from_regex(handle_pattern(platform)))
+    normalise_handle(platform, text)
+
+
+@pytest.mark.parametrize(
+    ("platform", "text"),
+    [
+        (IG, "a..b"),
+        (IG, "instagram.com/p/"),
+        (IG, "https://user:pw@instagram.com/natgeo"),
+        (IG, "https://instagram.com:8080/natgeo"),
+        (IG, "x" * 31),
+        (TT, "https://www.tiktok.com/khaby.lame"),
+        (YT, "ab"),
+        (YT, "https://www.instagram.com/natgeo/"),
+    ],
+)
+def test_the_documented_pattern_leaves_out_what_is_refused(platform: Platform, text: str) -> None:
+    assert re.search(handle_pattern(platform), text) is None
+    with pytest.raises(InvalidHandle):
+        normalise_handle(platform, text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from webapp.models import Platform, PostRow, ProfileFigures, ReportMetrics, ReportResponse
 from webapp.report_csv import COLUMNS, csv_filename, posts_csv
 
@@ -77,6 +79,39 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_defused() -> None:
     assert row["post_id"] == '\'=HYPERLINK("http://evil")'
     assert row["url"] == ""  # not an http(s) URL: no link, so nothing to defuse
     assert row["kind"] == "'-2+3"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        " =1+1",
+        "\n=1+1",
+        "\r\n+1",
+        "\t-1",
+        "\u00a0\u3000@SUM(A1)",
+        "\u200b=1",  # zero-width space
+        "\ufeff=1",  # byte-order mark
+        '\uff1dHYPERLINK("http://evil")',  # full-width =
+        "\uff0b1",  # full-width +
+        "\uff0d1",  # full-width -
+        "\uff20SUM(A1)",  # full-width @
+        "\ufe66cmd",  # small =
+        " \uff1d1",
+        "\tplain",  # a leading tab or CR is defused on its own
+        "\rplain",
+        "\0plain",
+    ],
+)
+def test_formula_hidden_behind_blanks_or_full_width_forms_is_defused(value: str) -> None:
+    (row,) = _rows(posts_csv(_metric_free_report(posts=[_post(id=value, kind=value)])))
+    assert row["post_id"] == "'" + value
+    assert row["kind"] == "'" + value
+
+
+@pytest.mark.parametrize("value", ["123", " 123", "a=b", "x+1", "\u3000text", "", "'=quoted"])
+def test_ordinary_text_is_left_alone(value: str) -> None:
+    (row,) = _rows(posts_csv(_metric_free_report(posts=[_post(id=value)])))
+    assert row["post_id"] == value
 
 
 def test_demo_reports_say_so_in_every_row_and_the_filename() -> None:

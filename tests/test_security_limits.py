@@ -514,6 +514,9 @@ def test_a_slow_request_head_is_dropped_at_the_deadline(
         took, received = _closed_within(slow, 8, dribble=b"Host: x\r\nX-Slow: " + b"a" * 100)
     assert 0.9 <= took < 4
     assert received.startswith(b"HTTP/1.1 408 ")
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert b"content-type: application/json" in head
+    assert json.loads(body)["error"]["code"] == "request_timeout"  # the app's error shape
     # A connection that sends nothing is closed as well, without a response.
     with socket.create_connection(address) as silent:
         took, received = _closed_within(silent, 8)

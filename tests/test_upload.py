@@ -498,5 +498,6 @@ async def test_the_scrape_result_schema_is_published(run_app: RunApp) -> None:
     upload = document["paths"]["/api/analyze/upload"]["post"]
     form = upload["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["file", "platform"]
-    assert form["properties"]["file"]["format"] == "binary"
+    # A file of bytes (OpenAPI 3.1 spells it contentMediaType, not format: binary).
+    assert form["properties"]["file"]["contentMediaType"] == "application/octet-stream"
     assert "ScrapeResult" in document["components"]["schemas"]

@@ -192,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             factory=True,
             host=args.host,
             port=args.port,
-            # Request-head deadline, keep-alive and connection cap from WEBAPP_* settings.
+            # Request-head deadline, keep-alive and connection cap from WEBAPP_* settings;
+            # requests uvicorn cannot parse answered in the JSON error shape.
             http=WebappHttpProtocol,
             timeout_graceful_shutdown=10,
             log_level=settings.log_level.lower(),

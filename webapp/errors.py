@@ -32,6 +32,13 @@ class MalformedJSON(AppError):
     code = "malformed_json"
 
 
+class MalformedRequest(AppError):
+    """Not valid HTTP at all (answered by `http_protocol`, before the app sees it)."""
+
+    status_code = 400
+    code = "malformed_request"
+
+
 class InvalidInput(AppError):
     status_code = 422
     code = "invalid_input"
@@ -85,6 +92,11 @@ class JobFailed(AppError):
 class MethodNotAllowed(AppError):
     status_code = 405
     code = "method_not_allowed"
+
+
+class RequestTimeout(AppError):
+    status_code = 408
+    code = "request_timeout"
 
 
 class PayloadTooLarge(AppError):

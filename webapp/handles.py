@@ -32,8 +32,10 @@ _TIKTOK = re.compile(r"[a-z0-9._]{2,24}(?<!\.)")
 _YOUTUBE_HANDLE = re.compile(r"[a-z0-9._-]{3,30}")
 # YouTube channel ids: "UC" and 22 URL-safe base64 characters; case matters.
 _YOUTUBE_CHANNEL = re.compile(r"UC[A-Za-z0-9_-]{22}")
+# A URL's scheme, at the very start ("natgeo?next=https://..." is no URL).
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
-_RULES: dict[Platform, str] = {
+RULES: dict[Platform, str] = {
     Platform.INSTAGRAM: (
         "Instagram usernames have 1-30 characters: letters, numbers, periods and underscores, "
         "not starting or ending with a period"
@@ -61,7 +63,7 @@ def normalise_handle(platform: Platform, raw: str) -> str:
     folded = text.lower()
     if not _pattern(platform).fullmatch(folded):
         raise InvalidHandle(
-            f"{text[:60]!r} is not a valid {platform.label} handle. {_RULES[platform]}.",
+            f"{text[:60]!r} is not a valid {platform.label} handle. {RULES[platform]}.",
             details={"field": "handle", "platform": platform.value},
         )
     return folded
@@ -106,21 +108,40 @@ def _pattern(platform: Platform) -> re.Pattern[str]:
 
 def _looks_like_url(text: str) -> bool:
     lowered = text.lower()
-    return "://" in lowered or any(
+    return _SCHEME.match(text) is not None or any(
         lowered.removeprefix("www.").removeprefix("m.").startswith(host + "/") for host in _HOSTS
     )
 
 
 def _handle_from_url(platform: Platform, text: str) -> str:
     try:
-        url = urlsplit(text if "://" in text else "https://" + text)
-        hostname = url.hostname
-    except ValueError:  # "http://[" and the like: not an address at all
+        url = urlsplit(text if _SCHEME.match(text) else "https://" + text)
+    except ValueError:  # "https://[instagram.com/x": an unclosed IPv6 bracket
         raise InvalidHandle(
-            f"{text[:60]!r} is not a valid address; paste the profile URL or type the handle.",
+            "This address cannot be read; paste the profile URL or type the handle.",
             details={"field": "handle"},
         ) from None
-    host = (hostname or "").removeprefix("www.").removeprefix("m.")
+    if url.scheme.lower() not in {"http", "https"}:
+        raise InvalidHandle(
+            f"{url.scheme[:20]!r} addresses are not profile URLs; paste an https:// address "
+            "or type the handle.",
+            details={"field": "handle"},
+        )
+    if "@" in url.netloc:
+        # "https://user:pw@instagram.com/x": a profile URL never carries a user name or
+        # password, and the part before "@" is how links disguise the host they lead to.
+        raise InvalidHandle(
+            "Remove the user name or password from the address (the part before '@'); "
+            "paste the profile URL as the platform shows it, or type the handle.",
+            details={"field": "handle"},
+        )
+    if url.hostname is not None and url.netloc.lower() != url.hostname:
+        raise InvalidHandle(
+            "Remove the port from the address; paste the profile URL as the platform shows "
+            "it, or type the handle.",
+            details={"field": "handle"},
+        )
+    host = (url.hostname or "").removeprefix("www.").removeprefix("m.")
     url_platform = _HOSTS.get(host)
     if url_platform is None:
         raise InvalidHandle(
@@ -147,3 +168,45 @@ def _handle_from_url(platform: Platform, text: str) -> str:
             details={"field": "handle", "platform": platform.value},
         )
     return parts[0]
+
+
+# What normalise_handle accepts, as one regular expression per platform for the OpenAPI
+# document (JSON Schema `pattern`: ECMA-262 syntax, which Python reads the same way here, so
+# tests can check it against normalise_handle). Every string it matches is accepted: a handle
+# or @handle, or a profile URL on the platform's host, with blanks around. It leaves out a few
+# odd spellings that are also accepted (a doubled "www.", spaces inside a URL).
+def _run_of(characters: str, low: int, high: int) -> str:
+    """Lookahead: the run of handle characters starting here is `low` to `high` long."""
+    return rf"(?=[{characters}]{{{low},{high}}}(?![{characters}]))"
+
+
+# Without a leading, trailing or doubled period (Instagram), or a trailing one (TikTok).
+_NAME = {
+    Platform.INSTAGRAM: _run_of("A-Za-z0-9._", 1, 30) + r"[A-Za-z0-9_](?:\.?[A-Za-z0-9_]){0,29}",
+    Platform.TIKTOK: _run_of("A-Za-z0-9._", 2, 24) + r"[A-Za-z0-9._]{1,23}[A-Za-z0-9_]",
+    Platform.YOUTUBE: _run_of("A-Za-z0-9._-", 3, 30) + r"[A-Za-z0-9._-]{3,30}",
+}
+
+
+def _any_case(word: str) -> str:
+    """`word` in any letter case, for a pattern language without a case-insensitive flag."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+def _profile_path(platform: Platform) -> str:
+    name = _NAME[platform]
+    if platform is Platform.INSTAGRAM:
+        reserved = "|".join(_any_case(path) for path in sorted(_INSTAGRAM_NON_PROFILE_PATHS))
+        return rf"(?!(?:{reserved})(?:[/?#]|\s*$))@?{name}"
+    if platform is Platform.TIKTOK:
+        return f"@{name}"
+    return rf"(?:@{name}|channel/+{name})"
+
+
+def handle_pattern(platform: Platform) -> str:
+    hosts = "|".join(_any_case(host) for host, owner in _HOSTS.items() if owner is platform)
+    url = (
+        rf"(?:{_any_case('http')}[sS]?://)?(?:{_any_case('www.')}|{_any_case('m.')})?"
+        rf"(?:{hosts})/+{_profile_path(platform)}(?:[/?#].*)?"
+    )
+    return rf"^\s*(?:(?:@\s*)?{_NAME[platform]}|{url})\s*$"

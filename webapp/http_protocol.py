@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from uvicorn.config import Config
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
+from webapp.errors import RequestTimeout
+from webapp.malformed_http import JsonBadRequest, raw_error_response
 from webapp.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -34,13 +35,12 @@ logger = logging.getLogger(__name__)
 # connections, analysis worker pipes, log files.
 RESERVED_DESCRIPTORS = 256
 
-_TIMEOUT_RESPONSE = (
-    b"HTTP/1.1 408 Request Timeout\r\n"
-    b"content-type: text/plain; charset=utf-8\r\n"
-    b"content-length: 39\r\n"
-    b"connection: close\r\n"
-    b"\r\n"
-    b"The request head did not arrive in time"
+# Written straight to the socket (there is no request for the app to answer), in the error shape.
+_TIMEOUT_RESPONSE = raw_error_response(
+    RequestTimeout(
+        "The request head did not arrive in time, so the connection was closed. Send the "
+        "whole request line and headers at once."
+    )
 )
 
 
@@ -69,7 +69,7 @@ def _configured() -> ConnectionLimits:
     return connection_limits(Settings.from_env())
 
 
-class WebappHttpProtocol(HttpToolsProtocol):
+class WebappHttpProtocol(JsonBadRequest):
     def __init__(
         self,
         config: Config,

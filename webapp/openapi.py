@@ -19,6 +19,7 @@ from webapp.batches.models import (
     BatchStatusResponse,
 )
 from webapp.comparison import MAX_REPORTS, MIN_REPORTS, ComparisonResponse
+from webapp.handles import RULES, handle_pattern
 from webapp.models import (
     AnalyzeAccepted,
     AnalyzeRequest,
@@ -26,6 +27,7 @@ from webapp.models import (
     HealthResponse,
     JobEventData,
     JobStatusResponse,
+    Platform,
     ReportResponse,
 )
 from webapp.pipeline.scraping.result import ScrapeResult
@@ -55,12 +57,84 @@ _JOB_ID = {
     "name": "job_id",
     "in": "path",
     "required": True,
-    "description": "The job id returned by POST /api/analyze",
+    "description": "The job id returned by POST /api/analyze (anything else is a 404)",
     "schema": {"type": "string", "format": "uuid"},
 }
 _RETRY_AFTER = {
-    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    }
 }
+_MALFORMED_HTTP = (
+    "the request is not valid HTTP, such as a negative Content-Length (code malformed_request, "
+    "answered before routing)"
+)
+_STORE_UNAVAILABLE = "The job store cannot be used right now (code store_unavailable)"
+_UNAUTHORIZED = (
+    "An API key is needed (the server sets WEBAPP_API_KEYS) and the request has none or a "
+    "wrong one: send Authorization: Bearer <key>"
+)
+
+
+def _responses(**by_status: dict[str, Any]) -> dict[str, Any]:
+    """An operation's responses: the ones given plus the ones every route can answer."""
+    common = {
+        "400": _error(_MALFORMED_HTTP[:1].upper() + _MALFORMED_HTTP[1:]),
+        "503": _error(_STORE_UNAVAILABLE, **_RETRY_AFTER),
+    }
+    return {**common, **{status.removeprefix("s"): body for status, body in by_status.items()}}
+
+
+def _api_responses(**by_status: dict[str, Any]) -> dict[str, Any]:
+    """Responses of a /api/ route, which API keys guard when they are configured."""
+    return _responses(s401=_error(_UNAUTHORIZED), **by_status)
+
+
+def _handle_schema(platform: Platform, max_length: int, *, blank: bool) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "maxLength": max_length,
+        "pattern": (r"^\s*$|" if blank else "") + handle_pattern(platform),
+        "description": (
+            f"For {platform.label}: a handle, @handle or profile URL "
+            f"(https://{_PROFILE_EXAMPLES[platform]}). {RULES[platform]}."
+        ),
+    }
+
+
+_PROFILE_EXAMPLES = {
+    Platform.INSTAGRAM: "www.instagram.com/<username>/",
+    Platform.TIKTOK: "www.tiktok.com/@<username>",
+    Platform.YOUTUBE: "www.youtube.com/@<handle> or /channel/<UC... id>",
+}
+
+
+def _handle_by_platform(max_length: int, *, blank: bool = False) -> dict[str, Any]:
+    """The handle's rules depend on the platform field (absent means Instagram): JSON Schema
+    if/then/else, so a schema-valid body is one the API accepts. `blank`: an empty handle
+    counts as none (the upload form)."""
+
+    def when(platform: Platform) -> dict[str, Any]:
+        return {
+            "properties": {"platform": {"const": platform.value}},
+            "required": ["platform"],
+        }
+
+    def then(platform: Platform) -> dict[str, Any]:
+        return {"properties": {"handle": _handle_schema(platform, max_length, blank=blank)}}
+
+    return {
+        "if": when(Platform.TIKTOK),
+        "then": then(Platform.TIKTOK),
+        "else": {
+            "if": when(Platform.YOUTUBE),
+            "then": then(Platform.YOUTUBE),
+            "else": then(Platform.INSTAGRAM),
+        },
+    }
 
 
 _SSE_DESCRIPTION = (
@@ -68,9 +142,25 @@ _SSE_DESCRIPTION = (
     "job's seq, `event:` is progress, completed, failed or restarting (the server is "
     "shutting down: reconnect), `data:` is a JobEventData JSON object."
 )
+# One Server-Sent Event, as the fields of its frame (the OpenAPI 3.2 way of describing a
+# stream's events; fuzzers that read streams check every event against it). The first frame
+# is only a `retry:` hint, and comment frames (pings) carry no event.
+_SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The job's seq"},
+        "event": {"enum": ["progress", "completed", "failed", "restarting"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": _ref(JobEventData),
+        },
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
 _SSE_RESPONSE = {
     "description": "An event stream; each data line is a JobEventData object",
-    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    "content": {"text/event-stream": {"schema": _SSE_EVENT}},
 }
 
 
@@ -93,30 +183,92 @@ _UPLOAD_FORM = {
     "properties": {
         "file": {
             "type": "string",
-            "format": "binary",
+            "contentMediaType": "application/octet-stream",
             "description": (
-                "A ScrapeResult JSON file (schema: " + SCRAPE_RESULT_SCHEMA_PATH + ") or a CSV "
-                "of posts with a header row: "
+                "A JSON file matching ScrapeResult (schema: " + SCRAPE_RESULT_SCHEMA_PATH + "; "
+                "its platform must be the form's, and its profile handle the form's handle when "
+                "one is given) or a UTF-8 CSV of posts with a header row: "
                 + ", ".join(REQUIRED)
                 + " required; "
                 + ", ".join(OPTIONAL)
-                + " optional; other columns are ignored"
+                + " optional; other columns are ignored. A CSV needs the handle and followers "
+                "fields. Up to WEBAPP_MAX_UPLOAD_BYTES (5 MiB by default)."
             ),
         },
-        "platform": {"type": "string", "enum": ["instagram", "tiktok", "youtube"]},
+        "platform": {"type": "string", "enum": [platform.value for platform in Platform]},
         "handle": {
             "type": "string",
             "maxLength": 2048,
-            "description": "Required for a CSV; for JSON, optional and must match the file's",
+            "description": (
+                "Required for a CSV; for JSON, optional (blank counts as none) and must match "
+                "the file's"
+            ),
         },
         "followers": {
             "type": "string",
-            "pattern": "^[0-9][0-9,]*$",
-            "description": "Follower count; required for a CSV, overrides the file's for JSON",
+            "pattern": r"^[0-9]{1,12}$|^[0-9]{1,3}(?:,[0-9]{3}){1,3}$",
+            "description": (
+                "Follower count, at most 12 digits (commas between thousands allowed); required "
+                "for a CSV, overrides the file's for JSON"
+            ),
         },
         "refresh": {"type": "string", "description": "Any value: do not reuse a recent report"},
     },
+    **_handle_by_platform(2048, blank=True),
 }
+_UPLOAD_EXAMPLES = {
+    "csv": {
+        "summary": "A CSV of posts (needs handle and followers)",
+        "value": {
+            "file": "published_at,likes,comments,views\n2026-11-01T12:00:00Z,1200,45,\n"
+            "2026-10-28T09:30:00Z,980,31,\n",
+            "platform": "instagram",
+            "handle": "natgeo",
+            "followers": "250,000",
+        },
+    }
+}
+_UPLOAD_ENCODING = {
+    "file": {"contentType": "application/json, text/csv"},
+}
+
+
+_LINKS = {
+    "links": {
+        "status": {
+            "operationId": "status",
+            "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "Poll the job",
+        },
+        "report": {
+            "operationId": "report",
+            "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "Read the report once the job completed",
+        },
+        "report_csv": {
+            "operationId": "report_csv",
+            "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "The report's posts as CSV",
+        },
+        "job_events": {
+            "operationId": "job_events",
+            "parameters": {"job_id": "$response.body#/job_id"},
+            "description": "Follow the job's events",
+        },
+    }
+}
+_NOT_FOUND = "Unknown, malformed or expired job id (code not_found)"
+_NOT_FINISHED = (
+    "The job has not finished (code job_not_finished) or it failed (code job_failed, with the "
+    "reason)"
+)
+_QUEUE_FULL = "Too many jobs are queued (code queue_full); retry later"
+_RATE_LIMITED = "This client started too many jobs (code too_many_requests); retry later"
+_TOO_MANY_STREAMS = "This client has too many open streams (code too_many_requests)"
+
+
+def _analyze_request_schema(definition: dict[str, Any]) -> dict[str, Any]:
+    return {**definition, **_handle_by_platform(2048)}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -140,6 +292,8 @@ def openapi_document() -> dict[str, Any]:
         ],
         ref_template=_REF,
     )
+    schemas = definitions.get("$defs", {})
+    schemas["AnalyzeRequest"] = _analyze_request_schema(schemas["AnalyzeRequest"])
     return {
         "openapi": "3.1.0",
         "info": {
@@ -148,7 +302,9 @@ def openapi_document() -> dict[str, Any]:
             "description": (
                 "Analyse an Instagram, TikTok or YouTube account: submit a job, follow its "
                 "progress, read the report. Every error has the shape "
-                '{"error": {"code", "message", "details"}}.'
+                '{"error": {"code", "message", "details"}}. The JSON API takes bodies only as '
+                "application/json (415 otherwise). When the server sets WEBAPP_API_KEYS, every "
+                "/api/ route needs Authorization: Bearer <key> (401 otherwise)."
             ),
         },
         "paths": {
@@ -160,21 +316,30 @@ def openapi_document() -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": _ref(AnalyzeRequest)}},
                     },
-                    "responses": {
-                        "202": _json(AnalyzeAccepted, "Job accepted"),
-                        "200": _json(
+                    "responses": _api_responses(
+                        s202=_json(AnalyzeAccepted, "Job accepted", **_LINKS),
+                        s200=_json(
                             AnalyzeAccepted,
                             "An identical job is running or finished within the TTL; its id "
                             "is returned with deduplicated=true",
+                            **_LINKS,
                         ),
-                        "400": _error("The body is not valid JSON"),
-                        "413": _error("The body is over 16 KiB"),
-                        "415": _error("The body is not sent as application/json"),
-                        "422": _error(
-                            "A field is missing, repeated, has the wrong type or is invalid"
+                        s400=_error(
+                            "The body is not valid JSON (code malformed_json), or "
+                            + _MALFORMED_HTTP
                         ),
-                        "503": _error("Too many jobs are queued; retry later", **_RETRY_AFTER),
-                    },
+                        s413=_error("The body is over 16 KiB (code payload_too_large)"),
+                        s415=_error(
+                            "The body is not sent as application/json (code unsupported_media_type)"
+                        ),
+                        s422=_error(
+                            "A field is missing, repeated, unknown, has the wrong type or is "
+                            "invalid (codes invalid_input, invalid_handle); the JSON is nested "
+                            "too deep or has a number too long"
+                        ),
+                        s429=_error(_RATE_LIMITED, **_RETRY_AFTER),
+                        s503=_error(_QUEUE_FULL + "; or " + _STORE_UNAVAILABLE, **_RETRY_AFTER),
+                    ),
                 }
             },
             "/api/analyze/upload": {
@@ -189,40 +354,51 @@ def openapi_document() -> dict[str, Any]:
                     "operationId": "analyze_upload",
                     "requestBody": {
                         "required": True,
-                        "content": {"multipart/form-data": {"schema": _UPLOAD_FORM}},
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": _UPLOAD_FORM,
+                                "encoding": _UPLOAD_ENCODING,
+                                "examples": _UPLOAD_EXAMPLES,
+                            }
+                        },
                     },
-                    "responses": {
-                        "202": _json(AnalyzeAccepted, "Job accepted"),
-                        "200": _json(
+                    "responses": _api_responses(
+                        s202=_json(AnalyzeAccepted, "Job accepted", **_LINKS),
+                        s200=_json(
                             AnalyzeAccepted,
                             "The same upload is running or finished within the TTL; its id "
                             "is returned with deduplicated=true",
+                            **_LINKS,
                         ),
-                        "400": _error("The multipart body cannot be parsed"),
-                        "413": _error("The file is over WEBAPP_MAX_UPLOAD_BYTES (5 MiB)"),
-                        "415": _error(
-                            "The body is not multipart/form-data, or the file is neither "
-                            "JSON nor CSV"
+                        s400=_error("The multipart body cannot be parsed, or " + _MALFORMED_HTTP),
+                        s413=_error(
+                            "The file is over WEBAPP_MAX_UPLOAD_BYTES (5 MiB by default; code "
+                            "payload_too_large)"
                         ),
-                        "422": _error(
+                        s415=_error(
+                            "The body is not multipart/form-data (code unsupported_media_type), "
+                            "or the file is neither JSON nor CSV text (code unsupported_upload)"
+                        ),
+                        s422=_error(
                             "A field is missing or invalid, or the file does not match its "
-                            "format (details: line, column, path or value)"
+                            "format or the form (details: field, line, column, path or value)"
                         ),
-                        "503": _error("Too many jobs are queued; retry later", **_RETRY_AFTER),
-                    },
+                        s429=_error(_RATE_LIMITED, **_RETRY_AFTER),
+                        s503=_error(_QUEUE_FULL + "; or " + _STORE_UNAVAILABLE, **_RETRY_AFTER),
+                    ),
                 }
             },
             SCRAPE_RESULT_SCHEMA_PATH: {
                 "get": {
                     "summary": "JSON Schema of the ScrapeResult upload format",
                     "operationId": "scrape_result_schema",
-                    "responses": {
-                        "200": {
+                    "responses": _responses(
+                        s200={
                             "description": "JSON Schema (draft 2020-12); also in components "
                             "as ScrapeResult",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         }
-                    },
+                    ),
                 }
             },
             "/api/status/{job_id}": {
@@ -230,10 +406,10 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "A job's status, phase and percent",
                     "operationId": "status",
                     "parameters": [_JOB_ID],
-                    "responses": {
-                        "200": _json(JobStatusResponse, "The job's current state"),
-                        "404": _error("Unknown, malformed or expired job id"),
-                    },
+                    "responses": _api_responses(
+                        s200=_json(JobStatusResponse, "The job's current state"),
+                        s404=_error(_NOT_FOUND),
+                    ),
                 }
             },
             "/api/report/{job_id}": {
@@ -241,14 +417,11 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The finished report",
                     "operationId": "report",
                     "parameters": [_JOB_ID],
-                    "responses": {
-                        "200": _json(ReportResponse, "The report"),
-                        "404": _error("Unknown, malformed or expired job id"),
-                        "409": _error(
-                            "The job has not finished (code job_not_finished) or it failed "
-                            "(code job_failed, with the reason)"
-                        ),
-                    },
+                    "responses": _api_responses(
+                        s200=_json(ReportResponse, "The report"),
+                        s404=_error(_NOT_FOUND),
+                        s409=_error(_NOT_FINISHED),
+                    ),
                 }
             },
             "/api/report/{job_id}.csv": {
@@ -256,21 +429,20 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The report's posts as CSV, one row per post with its flags",
                     "description": (
                         "Columns: " + ", ".join(COLUMNS) + ". Text that a spreadsheet would "
-                        "read as a formula starts with an apostrophe."
+                        "read as a formula (its first visible character is = + - @ or a "
+                        "full-width form of one, or it starts with a tab or CR) starts with "
+                        "an apostrophe."
                     ),
                     "operationId": "report_csv",
                     "parameters": [_JOB_ID],
-                    "responses": {
-                        "200": {
+                    "responses": _api_responses(
+                        s200={
                             "description": "The posts (header row first)",
                             "content": {"text/csv": {"schema": {"type": "string"}}},
                         },
-                        "404": _error("Unknown, malformed or expired job id"),
-                        "409": _error(
-                            "The job has not finished (code job_not_finished) or it failed "
-                            "(code job_failed, with the reason)"
-                        ),
-                    },
+                        s404=_error(_NOT_FOUND),
+                        s409=_error(_NOT_FINISHED),
+                    ),
                 }
             },
             "/api/report/{job_id}.pdf": {
@@ -318,14 +490,17 @@ def openapi_document() -> dict[str, Any]:
                             "name": "Last-Event-ID",
                             "in": "header",
                             "required": False,
+                            "description": "The seq of the last event received; other text is "
+                            "ignored",
                             "schema": {"type": "string"},
                         },
                     ],
-                    "responses": {
-                        "200": _SSE_RESPONSE,
-                        "204": {"description": "The job ended and the client has its last event"},
-                        "404": _error("Unknown, malformed or expired job id"),
-                    },
+                    "responses": _api_responses(
+                        s200=_SSE_RESPONSE,
+                        s204={"description": "The job ended and the client has its last event"},
+                        s404=_error(_NOT_FOUND),
+                        s429=_error(_TOO_MANY_STREAMS, **_RETRY_AFTER),
+                    ),
                 }
             },
             "/api/events": {
@@ -348,11 +523,12 @@ def openapi_document() -> dict[str, Any]:
                             },
                         }
                     ],
-                    "responses": {
-                        "200": _SSE_RESPONSE,
-                        "404": _error("A job_id is unknown or expired"),
-                        "422": _error("A job_id is not a job id"),
-                    },
+                    "responses": _api_responses(
+                        s200=_SSE_RESPONSE,
+                        s404=_error("A job_id is unknown or expired (code not_found)"),
+                        s422=_error("A job_id is not a job id (code invalid_input)"),
+                        s429=_error(_TOO_MANY_STREAMS, **_RETRY_AFTER),
+                    ),
                 }
             },
             **_batch_paths(),
@@ -442,26 +618,36 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Liveness and store check",
                     "operationId": "health",
-                    "responses": {
-                        "200": _json(HealthResponse, "The service and its store work"),
-                        "503": _json(HealthResponse, "The store cannot be used"),
-                    },
+                    "responses": _responses(
+                        s200=_json(HealthResponse, "The service and its store work"),
+                        s503=_json(HealthResponse, "The store cannot be used"),
+                    ),
                 }
             },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
                     "operationId": "openapi",
-                    "responses": {
-                        "200": {
+                    "responses": _responses(
+                        s200={
                             "description": "OpenAPI 3.1 document",
                             "content": {"application/json": {"schema": {"type": "object"}}},
                         }
-                    },
+                    ),
                 }
             },
         },
-        "components": {"schemas": definitions.get("$defs", {})},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "api_key": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Only when the server sets WEBAPP_API_KEYS: then every "
+                    "/api/ route needs one of those keys",
+                }
+            },
+        },
     }
 
 

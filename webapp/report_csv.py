@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 
 from webapp.links import web_link
 from webapp.models import PostRow, ReportResponse
@@ -25,15 +26,33 @@ COLUMNS = (
     "data_source",
 )
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets (the
-# OWASP "CSV injection" advice): such text is prefixed with an apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# CSV injection (OWASP, https://owasp.org/www-community/attacks/CSV_Injection, and ASVS 5.0
+# requirement 1.2.10): a cell whose first character is = + - @, a tab, a carriage return or NUL
+# is read as a formula by Excel, LibreOffice or Google Sheets; an apostrophe in front makes it
+# text. Spreadsheets also skip leading blanks and line breaks ("  =1+1", "\n=1+1") and fold
+# full-width forms (U+FF1D for "=") into ASCII on entry, so the character that counts is the first
+# one that is not blank, compared after Unicode compatibility folding (NFKC).
+_FORMULA_CHARACTERS = frozenset("=+-@")
+_CONTROL_START = ("\t", "\r", "\0")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _is_blank(character: str) -> bool:
+    # Whitespace of every script (incl. NBSP and the ideographic space), and invisible format
+    # characters such as the zero-width space and the byte-order mark.
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def _looks_like_formula(value: str) -> bool:
+    if value.startswith(_CONTROL_START):
+        return True
+    first = next((c for c in value if not _is_blank(c)), "")
+    return unicodedata.normalize("NFKC", first)[:1] in _FORMULA_CHARACTERS
 
 
 def spreadsheet_text(value: str) -> str:
     """Text a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if _looks_like_formula(value) else value
 
 
 _text = spreadsheet_text
@@ -46,7 +65,7 @@ def _number(value: float | None) -> str:
 def _row(post: PostRow, source: str) -> list[str]:
     return [
         _text(post.id),
-        post.published_at,
+        _text(post.published_at),
         _text(post.kind),
         _text(web_link(post.url) or ""),
         _number(post.likes),
@@ -55,8 +74,8 @@ def _row(post: PostRow, source: str) -> list[str]:
         _number(post.engagement_rate),
         "yes" if post.in_engagement_rate else "no",
         "yes" if post.sponsored else "no",
-        post.disclosure or "",
-        ";".join(post.brand_safety),
+        _text(post.disclosure or ""),
+        _text(";".join(post.brand_safety)),
         source,
     ]
 
