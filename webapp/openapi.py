@@ -36,8 +36,8 @@ from webapp.report_csv import COLUMNS
 
 _REF = "#/components/schemas/{model}"
 # One job id (a lowercase UUID, as the API gives them out), or several joined by commas.
-_JOB_ID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_JOB_IDS_PATTERN = f"^{_JOB_ID}(,{_JOB_ID})*$"
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_JOB_IDS_PATTERN = f"^{_UUID}(,{_UUID})*$"
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
