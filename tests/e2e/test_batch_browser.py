@@ -1,5 +1,6 @@
 """A batch in a real browser: paste ten handles, watch the table fill in live over one stream,
-sort by score, filter, pick rows to compare; and the table on a phone."""
+sort by score, filter, compare three rows side by side and open one's history; and the table
+on a phone."""
 
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ def column(page: Page, key: str) -> list[str]:
     )
 
 
-def test_paste_ten_handles_table_fills_live_then_sort_filter_and_compare(
+def test_paste_ten_handles_live_table_sort_compare_three_then_history(
     page: Page, screenshots: Path
 ) -> None:
     navigations: list[str] = []
@@ -95,7 +96,7 @@ def test_paste_ten_handles_table_fills_live_then_sort_filter_and_compare(
     page.get_by_placeholder("Filter by handle").fill("")
     page.screenshot(path=screenshots / "batch-done-desktop.png", full_page=True)
 
-    # Compare: the other helper's page takes the ids; here the link is what counts.
+    # Compare three of the rows, then open one account's history: the marketer's whole path.
     boxes = page.locator('#batch-table input[name="jobs"]')
     expect(boxes).to_have_count(9)
     ids = [boxes.nth(i).get_attribute("value") for i in range(3)]
@@ -106,6 +107,21 @@ def test_paste_ten_handles_table_fills_live_then_sort_filter_and_compare(
     page.get_by_role("button", name="Compare selected").click()
     page.wait_for_url(re.compile(r"/compare\?jobs="))
     assert page.url.endswith("/compare?jobs=" + ",".join(str(i) for i in ids))
+    expect(page.get_by_role("heading", level=1)).to_have_text("3 reports side by side")
+    expect(page.locator(".compare__account")).to_have_count(3)
+    for job_id in ids:
+        expect(page.locator(f'a.compare__handle[href="/reports/{job_id}"]')).to_be_visible()
+    expect(page.locator(".compare__cell--best").first).to_be_visible()
+    page.screenshot(path=screenshots / "batch-compare-desktop.png", full_page=True)
+
+    first = page.locator("a.compare__handle").first
+    handle = first.inner_text().removeprefix("@")
+    first_id = (first.get_attribute("href") or "").removeprefix("/reports/")
+    page.get_by_role("link", name=f"History of @{handle}").click()
+    page.wait_for_url(re.compile(rf"/accounts/[a-z]+/{re.escape(handle)}$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"@{handle}")
+    expect(page.locator(f'.history-table tr[data-job="{first_id}"]')).to_be_visible()
+    page.screenshot(path=screenshots / "batch-history-desktop.png", full_page=True)
 
 
 def test_the_batch_table_reads_on_a_phone(new_context: NewContext, screenshots: Path) -> None:
