@@ -19,12 +19,12 @@ import pytest
 
 from conftest import ServerProcess
 
-# Examples per operation and phase. Eight operations make well over 1,000 cases (the run prints
+# Examples per operation and phase. Fifteen operations make well over 1,000 cases (the run prints
 # the count) in about a minute on one core.
 MAX_EXAMPLES = 150
 MIN_CASES = 1_000
 
-# Every check schemathesis has, with two adjustments that are not exemptions from a rule:
+# Every check schemathesis has, with these adjustments that are not exemptions from a rule:
 # - a body over the size limit is refused with 413 before it is read; schemathesis's list of
 #   "rejected" statuses lacks 413, though it is a rejection like the others.
 # - an upload's file must agree with the form (its platform, its handle; a CSV needs the handle
@@ -48,6 +48,22 @@ expected-statuses = [400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 428, 429]
 include-operation-id = "analyze_upload"
 checks.positive_data_acceptance.enabled = false
 
+# The same for a batch's CSV file: its content is not something a schema can describe.
+[[operations]]
+include-operation-id = "create_batch"
+checks.positive_data_acceptance.enabled = false
+
+# A handle's rules depend on the platform in another path parameter, which a path parameter's
+# schema cannot refer to (the JSON bodies say it with if/then); and 2-4 ids may come as one
+# comma-separated value or several, so the count is not a schema's to check.
+[[operations]]
+include-operation-id = "account_history"
+checks.positive_data_acceptance.enabled = false
+
+[[operations]]
+include-operation-id = "compare"
+checks.positive_data_acceptance.enabled = false
+
 # Following every job is an endless stream by design; the filtered form (job_id=...) and the
 # per-job stream are covered, and tests/test_streams.py checks how streams end.
 [[operations]]
@@ -60,7 +76,13 @@ enabled = false
 def test_schemathesis_finds_no_server_error_or_contract_violation(
     server_factory: Callable[..., ServerProcess], tmp_path: Path
 ) -> None:
-    server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="0", WEBAPP_LOG_LEVEL="WARNING")
+    # A fuzzer is one client sending thousands of requests: the per-client limits are off.
+    server = server_factory(
+        WEBAPP_DEMO_DELAY_SECONDS="0",
+        WEBAPP_LOG_LEVEL="WARNING",
+        WEBAPP_RATE_LIMIT_JOBS="0",
+        WEBAPP_MAX_STREAMS_PER_CLIENT="0",
+    )
     server.start()
     (tmp_path / "schemathesis.toml").write_text(CONFIG)
     report = tmp_path / "report.json"
@@ -93,6 +115,7 @@ def test_schemathesis_finds_no_server_error_or_contract_violation(
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert summary["failures"] == []
     assert summary["errors"] == []
-    assert summary["operations"]["tested"] == summary["operations"]["selected"] == 8
+    # Every documented operation but the endless stream.
+    assert summary["operations"]["tested"] == summary["operations"]["selected"] >= 15
     assert {phase["status"] for phase in summary["phases"].values()} == {"success"}
     assert generated >= MIN_CASES

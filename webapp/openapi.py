@@ -35,6 +35,9 @@ from webapp.pipeline.scraping.upload_csv import OPTIONAL, REQUIRED
 from webapp.report_csv import COLUMNS
 
 _REF = "#/components/schemas/{model}"
+# One job id (a lowercase UUID, as the API gives them out), or several joined by commas.
+_UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_JOB_IDS_PATTERN = f"^{_UUID}(,{_UUID})*$"
 
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
@@ -559,7 +562,7 @@ def openapi_document() -> dict[str, Any]:
                             "explode": True,
                             "schema": {
                                 "type": "array",
-                                "items": {"type": "string"},
+                                "items": {"type": "string", "pattern": _JOB_IDS_PATTERN},
                                 "minItems": 1,
                             },
                         }
