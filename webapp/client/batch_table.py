@@ -1,4 +1,5 @@
-"""A finished batch as a table: one line per row with a job, best score first."""
+"""A finished batch as a table: the batch page's columns, worded as the page words them (its
+`BatchRowView`), best first."""
 
 from __future__ import annotations
 
@@ -9,122 +10,90 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from webapp.client.summary import DEMO_LABEL, PLATFORMS, VERDICT_STYLES, VERDICTS
+from webapp.batches.models import BatchRowStatus
+from webapp.client.summary import DEMO_LABEL, VERDICT_STYLES
+from webapp.routes.batch_view import DASH, BatchRowView
 
-NONE = "-"
-
-
-def score_order(row: dict[str, Any]) -> tuple[int, float, int]:
-    """Best score first; rows without a score (failed, expired) last; ties in line order."""
-    score = row.get("score")
-    if isinstance(score, int | float):
-        return (0, -float(score), int(row.get("line", 0)))
-    return (1, 0.0, int(row.get("line", 0)))
+# Recommended before review before avoid: a vetoed account is avoid whatever its score, so the
+# verdict ranks first and the score orders within it.
+VERDICT_RANK = {"recommended": 0, "review": 1, "avoid": 2}
+STATUS_STYLES = {"completed": "green", "failed": "bold red", "expired": "red"}
 
 
-def verdict_cell(row: dict[str, Any]) -> Text:
-    status = row.get("status")
-    if status == "completed":
-        verdict = str(row.get("verdict"))
-        return Text(VERDICTS.get(verdict, "No verdict"), style=VERDICT_STYLES.get(verdict, ""))
-    if status == "failed":
-        return Text("Failed", style="bold red")
-    if status == "expired":
-        return Text("Expired", style="red")
-    return Text(str(status).capitalize())
+def best_first(row: BatchRowStatus) -> tuple[int, float, int]:
+    """Verdict, then score (highest first); rows without a verdict (failed, expired, still
+    running) last; ties in line order."""
+    rank = VERDICT_RANK.get(row.verdict or "", len(VERDICT_RANK))
+    return (rank, -(row.score if row.score is not None else -1.0), row.line)
 
 
-def score_cell(row: dict[str, Any]) -> str:
-    score = row.get("score")
-    return f"{score:.0f}" if isinstance(score, int | float) else NONE
+def batch_rows(batch: dict[str, Any]) -> list[BatchRowView]:
+    """The lines with a job, best first (bad lines were reported when the batch was sent)."""
+    rows = [BatchRowStatus.model_validate(row) for row in batch.get("rows", [])]
+    return [BatchRowView(row) for row in sorted(rows, key=best_first) if row.job_id is not None]
 
 
-def engagement_cell(row: dict[str, Any]) -> str:
-    """`0.08% below 1.00-3.50%`: the median rate, where it sits, and the tier's band."""
-    engagement = row.get("engagement") or {}
-    rate = engagement.get("rate")
-    if not isinstance(rate, int | float):
-        return NONE
-    text = f"{rate:.2f}%"
-    band = engagement.get("band")
-    if isinstance(band, dict) and engagement.get("position"):
-        text += f" {engagement['position']} {band['low']:.2f}-{band['high']:.2f}%"
+def _cell(value: str, note: str = "") -> str:
+    if not value:
+        return DASH
+    return f"{value} {note}" if note else value
+
+
+def _interval(view: BatchRowView) -> str:
+    """`(83–99.4)`: the genuine share's 95 % interval (the column's heading says so)."""
+    interval = view.row.audience.interval if view.row.audience else None
+    if interval is None:
+        return ""
+    low, high = (f"{value:.1f}".removesuffix(".0") for value in interval)
+    return f"({low}{DASH}{high})"
+
+
+def _status(view: BatchRowView) -> Text:
+    text = Text(view.status_label, style=STATUS_STYLES.get(view.status, ""))
+    if view.row.status == "failed" and view.row.error_code:
+        text.append(f" ({view.row.error_code})")
     return text
 
 
-def audience_cell(row: dict[str, Any]) -> str:
-    """`12% (6-24%)`: the genuine share with its 95 % interval."""
-    audience = row.get("audience") or {}
-    share = audience.get("genuine_share")
-    if not isinstance(share, int | float):
-        return NONE
-    interval = audience.get("interval")
-    if isinstance(interval, list | tuple) and len(interval) == 2:
-        return f"{share:.0f}% ({interval[0]:.0f}-{interval[1]:.0f}%)"
-    return f"{share:.0f}%"
-
-
-def price_cell(row: dict[str, Any]) -> str:
-    """`$1,200-3,400`: the fair price per post."""
-    price = row.get("price") or {}
-    low, high = price.get("low"), price.get("high")
-    if isinstance(low, int | float) and isinstance(high, int | float):
-        return f"${low:,.0f}-{high:,.0f}"
-    if isinstance(low, int | float):
-        return f"${low:,.0f}"
-    return NONE
-
-
-def report_cell(row: dict[str, Any], base_url: str) -> str:
-    if row.get("status") == "completed" and row.get("job_id"):
-        return f"{base_url}/reports/{row['job_id']}"
-    if row.get("status") == "failed":
-        return str(row.get("error_code") or "failed")
-    return NONE
-
-
-def rows_table(batch: dict[str, Any], base_url: str) -> Table:
-    """Every line with a job (bad lines were reported when the batch was sent)."""
-    rows = sorted((r for r in batch.get("rows", []) if r.get("job_id")), key=score_order)
-    title = "Batch results"
-    if batch.get("is_demo"):
-        title += " (DEMO DATA)"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def rows_table(batch: dict[str, Any]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("Line", justify="right")
-    table.add_column("Handle")
+    table.add_column("Account")
     table.add_column("Platform")
-    table.add_column("Verdict")
+    table.add_column("Status")
     table.add_column("Score", justify="right")
+    table.add_column("Verdict")
     table.add_column("Engagement vs band")
-    table.add_column("Genuine audience")
-    table.add_column("Price/post")
-    table.add_column("Report", overflow="fold")
-    for row in rows:
-        platform = str(row.get("platform") or "")
+    table.add_column("Genuine audience (95 % CI)")
+    table.add_column("Fair price per post")
+    for view in batch_rows(batch):
         table.add_row(
-            str(row.get("line", "")),
-            str(row.get("handle") or row.get("input") or ""),
-            PLATFORMS.get(platform, platform),
-            verdict_cell(row),
-            score_cell(row),
-            engagement_cell(row),
-            audience_cell(row),
-            price_cell(row),
-            report_cell(row, base_url),
+            str(view.line),
+            view.handle,
+            view.platform,
+            _status(view),
+            view.score or DASH,
+            Text(view.verdict_label or DASH, style=VERDICT_STYLES.get(view.verdict, "")),
+            _cell(view.engagement, view.band),
+            _cell(view.audience, _interval(view)),
+            _cell(view.price),
         )
     return table
 
 
-def print_results(console: Console, batch: dict[str, Any], base_url: str) -> None:
+def totals_line(batch: dict[str, Any]) -> str:
+    counts = batch.get("counts") or {}
+    failed = counts.get("failed", 0) + counts.get("expired", 0)
+    text = f"{counts.get('completed', 0)} of {batch.get('total', 0)} completed, {failed} failed"
+    rejected = batch.get("rejected", 0)
+    if rejected:
+        text += f"; {rejected} bad line{'s' if rejected != 1 else ''} not analysed"
+    return text + "."
+
+
+def print_results(console: Console, batch: dict[str, Any], batch_url: str) -> None:
     if batch.get("is_demo"):
         console.print(DEMO_LABEL, style="bold magenta", markup=False, highlight=False)
-    console.print(rows_table(batch, base_url))
-    counts = batch.get("counts") or {}
-    console.print(
-        f"{counts.get('completed', 0)} of {batch.get('total', 0)} completed, "
-        f"{counts.get('failed', 0) + counts.get('expired', 0)} failed, "
-        f"{batch.get('rejected', 0)} bad lines skipped. "
-        f"Batch: {base_url}/batches/{batch.get('batch_id', '')}",
-        markup=False,
-        highlight=False,
-    )
+    console.print(rows_table(batch))
+    console.print(totals_line(batch), markup=False, highlight=False)
+    console.print(f"Batch: {batch_url}", markup=False, highlight=False)

@@ -40,9 +40,6 @@ class ProgressView(Protocol):
 
     def notice(self, text: str) -> None: ...
 
-    def line(self, text: str) -> None:
-        """A plain line of output (above the bars on a terminal)."""
-
     def close(self) -> None: ...
 
 
@@ -77,9 +74,6 @@ class BarView:
     def notice(self, text: str) -> None:
         self._progress.console.print(text, style="yellow", markup=False, highlight=False)
 
-    def line(self, text: str) -> None:
-        self._progress.console.print(text, markup=False, highlight=False)
-
     def close(self) -> None:
         self._progress.stop()
 
@@ -108,9 +102,6 @@ class LineView:
     def notice(self, text: str) -> None:
         self._console.print(text, markup=False, highlight=False)
 
-    def line(self, text: str) -> None:
-        self._console.print(text, markup=False, highlight=False)
-
     def close(self) -> None:
         pass
 
@@ -120,9 +111,6 @@ class QuietView:
         pass
 
     def notice(self, text: str) -> None:
-        pass
-
-    def line(self, text: str) -> None:
         pass
 
     def close(self) -> None:
