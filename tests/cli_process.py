@@ -9,6 +9,21 @@ import time
 from collections.abc import Iterator
 
 
+def run_cli(
+    *args: str, server: str | None, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python -m webapp ARGS... [--server URL]` to its end, its output captured as text."""
+    extra = ["--server", server] if server else []
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", *args, *extra],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
 class Running:
     """`python -m webapp ARGS...` in the background, its stderr lines collected as they come."""
 

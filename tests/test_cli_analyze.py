@@ -6,12 +6,11 @@ import json
 import re
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_process import Running
+from cli_process import Running, run_cli
 
 from webapp.client.sse import SseEvent, parse_events
 
@@ -25,14 +24,7 @@ STAGES = ["Queued", "Scraping", "Analysis", "Finalizing", "Completed"]
 def analyze(
     *args: str, server: str | None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    extra = ["--server", server] if server else []
-    return subprocess.run(
-        [sys.executable, "-m", "webapp", "analyze", *args, *extra],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli("analyze", *args, server=server, timeout=timeout)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from cli_process import Running
+from cli_process import Running, run_cli
 
 from conftest import ServerProcess
 
@@ -32,17 +32,9 @@ VERDICT_RANK = {"Recommended": 0, "Review first": 1, "Avoid": 2}
 
 
 def batch(
-    *args: str, server: str | None, stdin: str | None = None, timeout: float = 90
+    *args: str, server: str | None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    extra = ["--server", server] if server else []
-    return subprocess.run(
-        [sys.executable, "-m", "webapp", "batch", *args, *extra],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli("batch", *args, server=server, stdin=stdin, timeout=90)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def _cell(value: str, note: str = "") -> str:
 
 
 def _interval(view: BatchRowView) -> str:
-    """`(83–99.4)`: the genuine share's 95 % interval (the column's heading says so)."""
+    """`(83-99.4)`, with an en dash: the genuine share's 95 % interval (see the heading)."""
     interval = view.row.audience.interval if view.row.audience else None
     if interval is None:
         return ""
