@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -227,3 +228,22 @@ def test_reconnects_across_a_server_restart(
     assert "Reconnecting" in stderr or "restarting" in stderr
     assert "2 of 2 completed, 0 failed." in stdout
     assert "Batch 100%  2 of 2 done, 0 running, 0 queued" in stderr
+
+
+def test_ctrl_c_exits_130_and_names_the_batch(
+    server_factory: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="30")
+    server.start()
+    path = tmp_path / "list.txt"
+    path.write_text("demo.rising\n")
+    cli = Running("batch", str(path), "--server", server.base_url)
+    cli.wait_for_line("Following batch ")
+    cli.process.send_signal(signal.SIGINT)
+    code, stdout, stderr = cli.finish()
+    assert code == 130
+    assert re.search(
+        r"Interrupted; the batch goes on on the server \(batch [0-9a-f-]{36}\)\.", stderr
+    )
+    assert "Traceback" not in stderr
+    assert stdout == ""
