@@ -6,13 +6,11 @@ import json
 import re
 import signal
 import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_process import Running, run_cli
 
 from webapp.client.sse import SseEvent, parse_events
 
@@ -26,14 +24,7 @@ STAGES = ["Queued", "Scraping", "Analysis", "Finalizing", "Completed"]
 def analyze(
     *args: str, server: str | None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    extra = ["--server", server] if server else []
-    return subprocess.run(
-        [sys.executable, "-m", "webapp", "analyze", *args, *extra],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_cli("analyze", *args, server=server, timeout=timeout)
 
 
 @pytest.fixture
@@ -130,50 +121,12 @@ def test_server_down_exits_3_without_a_traceback(free_port: int) -> None:
     assert "Traceback" not in result.stderr
 
 
-class Running:
-    """The CLI as a background process whose stderr lines are collected as they come."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp", "analyze", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        assert self.process.stderr is not None
-        self._reader = threading.Thread(target=self._read, args=(self.process.stderr,))
-        self._reader.start()
-
-    def _read(self, stream: Iterator[str]) -> None:
-        for line in stream:
-            self.lines.append(line)
-
-    def wait_for_line(self, text: str, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.lines):
-            assert self.process.poll() is None, "".join(self.lines)
-            assert time.monotonic() < deadline, f"no {text!r} in {''.join(self.lines)}"
-            time.sleep(0.02)
-
-    def finish(self, timeout: float = 60) -> tuple[int, str, str]:
-        # Not communicate(): it would also read stderr, racing the reader thread for its lines.
-        assert self.process.stdout is not None
-        with self.process.stdout:
-            stdout = self.process.stdout.read()
-        self.process.wait(timeout=timeout)
-        self._reader.join(timeout=5)
-        assert self.process.stderr is not None
-        self.process.stderr.close()
-        return self.process.returncode, stdout, "".join(self.lines)
-
-
 def test_ctrl_c_exits_130_without_a_traceback(
     server_factory: Callable[..., ServerProcess],
 ) -> None:
     server = server_factory(WEBAPP_DEMO_DELAY_SECONDS="30")
     server.start()
-    cli = Running("demo.rising", "--server", server.base_url)
+    cli = Running("analyze", "demo.rising", "--server", server.base_url)
     cli.wait_for_line("Scraping")
     cli.process.send_signal(signal.SIGINT)
     code, stdout, stderr = cli.finish()
@@ -188,7 +141,7 @@ def test_reconnects_across_a_server_restart(
 ) -> None:
     first = server_factory(WEBAPP_DEMO_DELAY_SECONDS="4")
     first.start()
-    cli = Running("demo.authentic", "--server", first.base_url)
+    cli = Running("analyze", "demo.authentic", "--server", first.base_url)
     cli.wait_for_line("Scraping")
     assert first.stop()  # the job stays `processing` on disk and resumes at the next start
     second = server_factory(WEBAPP_DEMO_DELAY_SECONDS="0.5")  # same port, same database

@@ -1,7 +1,7 @@
 """Command line: `python -m webapp serve --host H --port P`, `python -m webapp worker
 [--concurrency N]` (with WEBAPP_REDIS_URL), `python -m webapp cluster` (Redis, web processes
 and workers on one machine), `python -m webapp audience FILE` and `python -m webapp analyze
-HANDLE` (a client of a running server: webapp/client/)."""
+HANDLE` and `python -m webapp batch FILE` (clients of a running server: webapp/client/)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from webapp.client import analyze
+from webapp.client import analyze, batch
 from webapp.pipeline.analysis.audience import audience_type
 from webapp.pipeline.analysis.fake_account import THRESHOLD, fake_probability
 from webapp.pipeline.scraping.result import AccountStub
@@ -134,10 +134,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     audience.add_argument("file", help="JSON Lines file, one account per line; - for stdin")
     analyze.add_parser(commands)
+    batch.add_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "analyze":
         # A client of a running server: none of the server's settings apply.
         return analyze.run(args)
+    if args.command == "batch":
+        return batch.run(args)
     if args.command == "audience":
         # Reads a file and prints: no settings and no logging set-up needed.
         return score_accounts(args.file)

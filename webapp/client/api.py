@@ -35,10 +35,11 @@ class ServerRefused(ClientError):
 
     exit_code = 2
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, details: object = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.details = details  # the error's `details`: a batch's bad lines, say
 
 
 class ServerUnavailable(ClientError):
@@ -59,16 +60,18 @@ def server_url(given: str | None) -> str:
 def error_of(response: httpx.Response) -> ClientError:
     """The app's error shape {"error": {"code", "message"}} as an exception (any body works)."""
     code, message = "http_error", f"HTTP {response.status_code} {response.reason_phrase}"
+    details: object = None
     try:
         error = response.json()["error"]
         code, message = str(error["code"]), str(error["message"])
+        details = error.get("details")
     except (ValueError, KeyError, TypeError):
         text = response.text.strip()
         if text and len(text) < 300:
             message = f"{message}: {text}"
     if response.status_code >= 500:
         return ServerUnavailable(f"The server could not serve the request ({code}): {message}")
-    return ServerRefused(response.status_code, code, message)
+    return ServerRefused(response.status_code, code, message, details)
 
 
 class ApiClient:
@@ -93,6 +96,12 @@ class ApiClient:
     def post_json(self, path: str, body: dict[str, Any]) -> Any:
         return self._json(self._send("POST", path, content=json.dumps(body)))
 
+    def post_multipart(
+        self, path: str, files: dict[str, tuple[str, bytes, str]], data: dict[str, str]
+    ) -> Any:
+        """A form upload: `files` maps a field to (filename, content, media type)."""
+        return self._json(self._send("POST", path, files=files, data=data))
+
     def get_json(self, path: str) -> Any:
         return self._json(self._send("GET", path))
 
@@ -107,10 +116,19 @@ class ApiClient:
         with self._http.stream("GET", path, headers=headers, timeout=timeout) as response:
             yield response
 
-    def _send(self, method: str, path: str, content: str | None = None) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        content: str | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
+        data: dict[str, str] | None = None,
+    ) -> httpx.Response:
         headers = {"Content-Type": "application/json"} if content is not None else None
         try:
-            response = self._http.request(method, path, content=content, headers=headers)
+            response = self._http.request(
+                method, path, content=content, headers=headers, files=files, data=data
+            )
         except httpx.TransportError as exc:
             raise unreachable(self.base_url, exc) from None
         if response.status_code >= 400:
