@@ -33,6 +33,9 @@ from webapp.models import (
 from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_csv import OPTIONAL, REQUIRED
 from webapp.report_csv import COLUMNS
+from webapp.webhooks.callback_url import DESCRIPTION as CALLBACK_DESCRIPTION
+from webapp.webhooks.callback_url import MAX_LENGTH as CALLBACK_MAX_LENGTH
+from webapp.webhooks.callback_url import PATTERN as CALLBACK_PATTERN
 
 _REF = "#/components/schemas/{model}"
 # One job id (a lowercase UUID, as the API gives them out), or several joined by commas.
@@ -677,7 +680,12 @@ _BATCH_FORM = {
             "description": "The platform of a line that names none (default instagram)",
         },
         "refresh": {"type": "string", "description": "Any value: do not reuse recent reports"},
-        "callback_url": {"type": "string", "description": "An http(s) URL, stored"},
+        "callback_url": {
+            "type": "string",
+            "maxLength": CALLBACK_MAX_LENGTH,
+            "pattern": r"^$|" + CALLBACK_PATTERN,
+            "description": "Empty, or: " + CALLBACK_DESCRIPTION,
+        },
     },
 }
 
