@@ -676,8 +676,9 @@ _BATCH_FORM = {
         "text": {"type": "string", "description": "Pasted lines, as the JSON body's text"},
         "platform": {
             "type": "string",
-            "enum": ["instagram", "tiktok", "youtube"],
-            "description": "The platform of a line that names none (default instagram)",
+            # Empty, as a form's unchosen select sends it, means the default.
+            "enum": ["", "instagram", "tiktok", "youtube"],
+            "description": "The platform of a line that names none (empty: instagram)",
         },
         "refresh": {"type": "string", "description": "Any value: do not reuse recent reports"},
         "callback_url": {
