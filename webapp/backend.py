@@ -30,6 +30,7 @@ from webapp.pipeline.scraping.http import HttpClient, HttpSettings, make_client
 from webapp.pipeline.scraping.router import make_router
 from webapp.pipeline.workers import make_workers
 from webapp.settings import Settings
+from webapp.webhooks.dispatcher import running_dispatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,36 +103,42 @@ async def _embedded(
     store = SQLiteStore(settings.database)
     await store.open()
     try:
-        tracker = JobTracker(
-            store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds
-        )
-        async with (
-            open_executor(
-                settings, store=store, tracker=tracker, clock=clock, rng=rng, adapter=adapter
-            ) as executor,
-            JobRunner(
+        async with running_dispatcher(settings, store=store, clock=clock) as dispatcher:
+            tracker = JobTracker(
                 store=store,
-                tracker=tracker,
-                executor=executor,
-                clock=clock,
-                max_concurrency=settings.max_concurrency,
-                sweep_interval_seconds=settings.sweep_interval_seconds,
-            ) as runner,
-        ):
-            await runner.sweep()
-            await runner.recover()
-            service = JobService(
-                store=store,
-                tracker=tracker,
-                queue=runner,
                 hub=hub,
                 clock=clock,
-                max_queued=settings.max_queued,
+                ttl_seconds=settings.job_ttl_seconds,
+                on_end=dispatcher.wake,
             )
-            batches = BatchService(
-                jobs=service, store=store, clock=clock, ttl_seconds=settings.job_ttl_seconds
-            )
-            yield Backend(service, hub, f"SQLite database {settings.database}", batches)
+            async with (
+                open_executor(
+                    settings, store=store, tracker=tracker, clock=clock, rng=rng, adapter=adapter
+                ) as executor,
+                JobRunner(
+                    store=store,
+                    tracker=tracker,
+                    executor=executor,
+                    clock=clock,
+                    max_concurrency=settings.max_concurrency,
+                    sweep_interval_seconds=settings.sweep_interval_seconds,
+                ) as runner,
+            ):
+                await runner.sweep()
+                await runner.recover()
+                service = JobService(
+                    store=store,
+                    tracker=tracker,
+                    queue=runner,
+                    hub=hub,
+                    clock=clock,
+                    max_queued=settings.max_queued,
+                    on_webhook=dispatcher.wake,
+                )
+                batches = BatchService(
+                    jobs=service, store=store, clock=clock, ttl_seconds=settings.job_ttl_seconds
+                )
+                yield Backend(service, hub, f"SQLite database {settings.database}", batches)
     finally:
         await store.close()
 

@@ -99,6 +99,27 @@ def score_accounts(path: str) -> int:
     return 0
 
 
+async def stored_webhook_secret(settings: Settings) -> str:
+    """WEBAPP_WEBHOOK_SECRET, else the one the store keeps (made now if none is yet)."""
+    from webapp.jobs.redis_store import RedisStore
+    from webapp.jobs.sqlite import SQLiteStore
+    from webapp.jobs.store import Store
+    from webapp.webhooks.signing import webhook_secret
+
+    if settings.webhook_secret:
+        return settings.webhook_secret
+    store: Store = (
+        RedisStore(settings.redis_url, ttl_seconds=settings.job_ttl_seconds)
+        if settings.redis_url
+        else SQLiteStore(settings.database)
+    )
+    await store.open()
+    try:
+        return await webhook_secret("", store)
+    finally:
+        await store.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="webapp", description="Social profile analyzer")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -133,6 +154,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="score follower accounts from JSON Lines: fake probability, verdict, audience type",
     )
     audience.add_argument("file", help="JSON Lines file, one account per line; - for stdin")
+    commands.add_parser(
+        "webhook-secret",
+        help="print the key that signs webhook deliveries, for receivers to verify them",
+    )
     analyze.add_parser(commands)
     batch.add_parser(commands)
     args = parser.parse_args(argv)
@@ -154,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "webhook-secret":
+        import asyncio
+
+        print(asyncio.run(stored_webhook_secret(settings)))
+        return 0
     if args.command == "cluster":
         if args.web < 1 or args.workers < 1:
             print("webapp cluster: --web and --workers must be at least 1", file=sys.stderr)

@@ -8,6 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
+from webapp.webhooks.callback_url import DESCRIPTION as CALLBACK_DESCRIPTION
+from webapp.webhooks.callback_url import MAX_LENGTH as CALLBACK_MAX_LENGTH
+from webapp.webhooks.callback_url import PATTERN
+
 
 class Platform(enum.StrEnum):
     INSTAGRAM = "instagram"
@@ -51,6 +55,13 @@ PHASE_BANDS: dict[Phase, tuple[int, int]] = {
 }
 
 
+# Checked by the routes (webapp/webhooks/callback_url.py) for a message that says what is wrong;
+# the pattern is published so clients can check first.
+CallbackUrl = Annotated[
+    StrictStr, Field(max_length=CALLBACK_MAX_LENGTH, json_schema_extra={"pattern": PATTERN})
+]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -69,6 +80,7 @@ class AnalyzeRequest(_Strict):
         default=False,
         description="Start a new analysis even when a recent report for this account exists",
     )
+    callback_url: CallbackUrl | None = Field(default=None, description=CALLBACK_DESCRIPTION)
 
 
 class AnalyzeAccepted(BaseModel):
@@ -92,6 +104,23 @@ ErrorCode = Literal[
 ]
 
 
+class WebhookStatus(BaseModel):
+    """One callback of a job or batch and how its delivery stands (README: Webhooks)."""
+
+    id: str = Field(description="The delivery id, sent as X-Webhook-Id: dedupe on it")
+    url: str = Field(description="The callback's origin only (scheme://host[:port])")
+    state: Literal["waiting", "pending", "delivered", "failed"] = Field(
+        description="waiting for the end; pending (sending or retrying); delivered; failed "
+        "(attempts used up)"
+    )
+    attempts: int = Field(ge=0)
+    last_attempt_at: str | None
+    last_status_code: int | None = Field(description="The receiver's HTTP status, if it answered")
+    last_error: str | None = Field(description="Why the last attempt failed")
+    next_attempt_at: str | None = Field(description="When a pending one is tried (again)")
+    delivered_at: str | None
+
+
 class JobStatusResponse(BaseModel):
     job_id: str
     status: JobStatus
@@ -112,6 +141,9 @@ class JobStatusResponse(BaseModel):
             "Why a failed job failed, for programs: not_found, private, auth_required, "
             "quota_exceeded, rate_limited, upstream_unavailable, invalid_data or internal"
         ),
+    )
+    webhooks: list[WebhookStatus] = Field(
+        default_factory=list, description="The callbacks asked for with callback_url"
     )
 
 

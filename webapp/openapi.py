@@ -33,6 +33,9 @@ from webapp.models import (
 from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_csv import OPTIONAL, REQUIRED
 from webapp.report_csv import COLUMNS
+from webapp.webhooks.callback_url import DESCRIPTION as CALLBACK_DESCRIPTION
+from webapp.webhooks.callback_url import MAX_LENGTH as CALLBACK_MAX_LENGTH
+from webapp.webhooks.callback_url import PATTERN as CALLBACK_PATTERN
 
 _REF = "#/components/schemas/{model}"
 # One job id (a lowercase UUID, as the API gives them out), or several joined by commas.
@@ -673,11 +676,17 @@ _BATCH_FORM = {
         "text": {"type": "string", "description": "Pasted lines, as the JSON body's text"},
         "platform": {
             "type": "string",
-            "enum": ["instagram", "tiktok", "youtube"],
-            "description": "The platform of a line that names none (default instagram)",
+            # Empty, as a form's unchosen select sends it, means the default.
+            "enum": ["", "instagram", "tiktok", "youtube"],
+            "description": "The platform of a line that names none (empty: instagram)",
         },
         "refresh": {"type": "string", "description": "Any value: do not reuse recent reports"},
-        "callback_url": {"type": "string", "description": "An http(s) URL, stored"},
+        "callback_url": {
+            "type": "string",
+            "maxLength": CALLBACK_MAX_LENGTH,
+            "pattern": r"^$|" + CALLBACK_PATTERN,
+            "description": "Empty, or: " + CALLBACK_DESCRIPTION,
+        },
     },
 }
 

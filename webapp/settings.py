@@ -76,6 +76,18 @@ class Settings:
     # Key of the read-only share links (any long random string). Empty: a random key is made
     # on first use and kept in the store, so links survive restarts and work on every process.
     share_secret: str = field(default="", repr=False)  # a secret: never in logs
+    # Webhooks (README "Webhooks"): the key that signs deliveries (empty: one is made on first
+    # use and kept in the store; `python -m webapp webhook-secret` prints it), whether they may
+    # go to private addresses (local set-ups and tests only), each attempt's time limit, how
+    # many attempts and how far apart (base * 3^(n-1), capped), and how often every process
+    # that runs jobs looks for deliveries other processes' jobs made due.
+    webhook_secret: str = field(default="", repr=False)  # a secret: never in logs
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_attempts: int = 8
+    webhook_retry_base_seconds: float = 10.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_poll_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -98,6 +110,7 @@ class Settings:
             "max_body_bytes",
             "max_upload_bytes",
             "worker_concurrency",
+            "webhook_max_attempts",
         )
         for name in positive:
             if getattr(self, name) < 1:
@@ -111,6 +124,8 @@ class Settings:
             "retry_base_seconds",
             "retry_max_seconds",
             "demo_delay_seconds",
+            "webhook_retry_base_seconds",
+            "webhook_retry_max_seconds",
         )
         for name in non_negative:
             if getattr(self, name) < 0:
@@ -123,6 +138,8 @@ class Settings:
             "stream_ping_seconds",
             "worker_heartbeat_seconds",
             "worker_sweep_seconds",
+            "webhook_timeout_seconds",
+            "webhook_poll_seconds",
         ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"WEBAPP_{name.upper()} must be greater than 0")

@@ -33,6 +33,7 @@ from webapp.jobs.store import StoreError
 from webapp.jobs.tracker import JobTracker
 from webapp.pipeline.scraping.adapter import Adapter
 from webapp.settings import Settings
+from webapp.webhooks.dispatcher import running_dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -172,46 +173,53 @@ async def running_worker(
     )
     try:
         await hub.start()
-        tracker = JobTracker(
-            store=store, hub=hub, clock=clock, ttl_seconds=settings.job_ttl_seconds, cache=False
-        )
-        async with open_executor(
-            settings, store=store, tracker=tracker, clock=clock, rng=rng, adapter=adapter
-        ) as executor:
-            analysis = AnalysisWorker(
+        dispatcher_running = running_dispatcher(settings, store=store, clock=clock)
+        async with dispatcher_running as dispatcher:
+            tracker = JobTracker(
                 store=store,
-                tracker=tracker,
-                executor=executor,
-                queue=queue,
+                hub=hub,
                 clock=clock,
-                heartbeat_seconds=settings.worker_heartbeat_seconds,
+                ttl_seconds=settings.job_ttl_seconds,
+                cache=False,
+                on_end=dispatcher.wake,
             )
-            sweep = max(1, round(settings.worker_sweep_seconds))
-            worker: Worker[Any] = _Worker(
-                queue.queue,
-                functions=[(FUNCTION, analysis.analyze)],
-                concurrency=concurrency or settings.worker_concurrency,
-                timers={"sweep": sweep, "schedule": 1, "abort": 1, "worker_info": 10},
-                # On SIGTERM a run gets this long to finish before it is cut short (it then
-                # resumes on another worker).
-                shutdown_grace_period_s=grace_seconds,
-                cancellation_hard_deadline_s=2.0,
-                dequeue_timeout=1.0,
-            )
-            if not handle_signals:
-                worker.SIGNALS = []
-            stop = asyncio.Event()
-            upkeep = asyncio.create_task(analysis.upkeep(sweep, stop), name="worker-upkeep")
-            running = asyncio.create_task(worker.start(), name="saq-worker")
-            try:
-                yield worker, analysis
-            finally:
-                stop.set()
-                await worker.stop()
-                # start() makes a fresh stop event when it begins: one that had not begun yet
-                # would wait on it for ever, so it is cancelled (it only waits there).
-                running.cancel()
-                await asyncio.gather(upkeep, running, return_exceptions=True)
+            async with open_executor(
+                settings, store=store, tracker=tracker, clock=clock, rng=rng, adapter=adapter
+            ) as executor:
+                analysis = AnalysisWorker(
+                    store=store,
+                    tracker=tracker,
+                    executor=executor,
+                    queue=queue,
+                    clock=clock,
+                    heartbeat_seconds=settings.worker_heartbeat_seconds,
+                )
+                sweep = max(1, round(settings.worker_sweep_seconds))
+                worker: Worker[Any] = _Worker(
+                    queue.queue,
+                    functions=[(FUNCTION, analysis.analyze)],
+                    concurrency=concurrency or settings.worker_concurrency,
+                    timers={"sweep": sweep, "schedule": 1, "abort": 1, "worker_info": 10},
+                    # On SIGTERM a run gets this long to finish before it is cut short (it then
+                    # resumes on another worker).
+                    shutdown_grace_period_s=grace_seconds,
+                    cancellation_hard_deadline_s=2.0,
+                    dequeue_timeout=1.0,
+                )
+                if not handle_signals:
+                    worker.SIGNALS = []
+                stop = asyncio.Event()
+                upkeep = asyncio.create_task(analysis.upkeep(sweep, stop), name="worker-upkeep")
+                running = asyncio.create_task(worker.start(), name="saq-worker")
+                try:
+                    yield worker, analysis
+                finally:
+                    stop.set()
+                    await worker.stop()
+                    # start() makes a fresh stop event when it begins: one that had not begun yet
+                    # would wait on it for ever, so it is cancelled (it only waits there).
+                    running.cancel()
+                    await asyncio.gather(upkeep, running, return_exceptions=True)
     finally:
         await hub.close()
         await queue.close()

@@ -6,7 +6,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, model_validator
 
-from webapp.models import ErrorCode, JobStatus, Phase, Platform, Verdict
+from webapp.models import (
+    CallbackUrl,
+    ErrorCode,
+    JobStatus,
+    Phase,
+    Platform,
+    Verdict,
+    WebhookStatus,
+)
+from webapp.webhooks.callback_url import DESCRIPTION as CALLBACK_DESCRIPTION
 
 RowStatus = Literal["pending", "processing", "completed", "failed", "expired", "rejected"]
 
@@ -41,9 +50,7 @@ class BatchRequest(BaseModel):
     refresh: StrictBool = Field(
         default=False, description="Start new analyses even where recent reports exist"
     )
-    callback_url: Annotated[StrictStr, Field(max_length=2048)] | None = Field(
-        default=None, description="An http(s) URL told when the batch ends (stored with it)"
-    )
+    callback_url: CallbackUrl | None = Field(default=None, description=CALLBACK_DESCRIPTION)
 
     @model_validator(mode="after")
     def _one_source(self) -> BatchRequest:
@@ -166,6 +173,9 @@ class BatchStatusResponse(BatchProgress):
     expires_at: str
     callback_url: str | None
     rows: list[BatchRowStatus] = Field(description="Every line, in order")
+    webhooks: list[WebhookStatus] = Field(
+        default_factory=list, description="The callback asked for with callback_url"
+    )
 
 
 class BatchRowEventData(BaseModel):

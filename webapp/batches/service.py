@@ -28,7 +28,7 @@ from webapp.jobs.job import Job, is_job_id
 from webapp.jobs.service import JobService, Submission
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
-from webapp.models import AnalyzeRequest, JobStatus, Platform
+from webapp.models import AnalyzeRequest, JobStatus, Platform, WebhookStatus
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,8 @@ class BatchService:
             callback_url=callback_url,
         )
         await self._store.save_batch(batch)
+        if callback_url is not None:
+            await self._jobs.subscribe("batch", batch.id, callback_url, None)
         logger.info(
             "Batch %s accepted: %d lines with jobs, %d rejected",
             batch.id,
@@ -127,6 +129,11 @@ class BatchService:
             {job_id: event_of(job) for job_id, job in jobs.items()},
             await self.summaries(completed),
         )
+
+    async def webhooks(self, batch: Batch) -> list[WebhookStatus]:
+        if batch.callback_url is None:
+            return []
+        return await self._jobs.webhooks("batch", batch.id)
 
     async def open_stream(self, batch: Batch) -> JobStream:
         """One subscription for all the batch's jobs, until they all end."""

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from webapp.clock import isoformat
-from webapp.models import ErrorCode, JobStatus, JobStatusResponse, Phase, Platform, Verdict
+from webapp.models import (
+    ErrorCode,
+    JobStatus,
+    JobStatusResponse,
+    Phase,
+    Platform,
+    Verdict,
+    WebhookStatus,
+)
 
 
 @dataclass(slots=True)
@@ -37,6 +45,9 @@ class Job:
     verdict: Verdict | None = None
     is_demo: bool | None = None
     source: str | None = None
+    # Someone asked to be called back when it ends (webapp/webhooks): only then does its status
+    # read the webhook records; every other job keeps the cached status JSON.
+    has_webhooks: bool = False
     # The status JSON, encoded on first use. A state change never edits a Job but makes a new
     # one (`dataclasses.replace`, which leaves this out), so the encoding is never stale.
     _status_json: bytes | None = field(default=None, init=False, repr=False, compare=False)
@@ -77,7 +88,9 @@ class Job:
             self._status_json = self.to_status(max_attempts).model_dump_json().encode()
         return self._status_json
 
-    def to_status(self, max_attempts: int) -> JobStatusResponse:
+    def to_status(
+        self, max_attempts: int, webhooks: list[WebhookStatus] | None = None
+    ) -> JobStatusResponse:
         return JobStatusResponse(
             job_id=self.id,
             status=self.status,
@@ -91,6 +104,7 @@ class Job:
             attempt=self.attempt,
             max_attempts=max_attempts,
             error_code=self.error_code if self.status is JobStatus.FAILED else None,
+            webhooks=webhooks or [],
         )
 
 

@@ -14,7 +14,11 @@ Layout (a standalone Redis; the Lua scripts touch keys they compute, so not Redi
 * `snapshots:{platform}:{handle}` (sorted set, by time taken): follower history, never expires;
 * `jobs:{id}:summary`: a completed job's row summary for batch tables, expiring with the job;
 * `batches:{id}`: a batch (JSON, written once), `EXPIRE`d at its `expires_at`, and
-  `batches:expiry` (sorted set by expiry time), so the app's sweep deletes them on its clock.
+  `batches:expiry` (sorted set by expiry time), so the app's sweep deletes them on its clock;
+* `webhooks:{id}` (hash): a webhook (webapp/webhooks/record.py; "" stands for None), listed in
+  `jobs:{id}:webhooks` or `batches:{id}:webhooks` (sets) and expiring with its job or batch;
+  `webhooks:waiting` (set: targets not ended yet) and `webhooks:due` (sorted set of pending
+  ones by the time they are due, or their lease ends) are what dispatchers read.
 
 Every change that must be atomic is one Lua script: a claim (find the account's job to share
 or create one), and a state write that refuses to touch a finished job. So 30 identical POSTs
@@ -24,6 +28,7 @@ spread over many web processes make one job, and a job completes once, with one 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 from collections.abc import Sequence
@@ -39,6 +44,7 @@ from webapp.jobs.job import Job
 from webapp.jobs.job_filter import JobFilter
 from webapp.jobs.store import StoreError
 from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
+from webapp.webhooks.record import Target, Webhook, WebhookState
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +92,17 @@ return ARGV[1]
 # "", snapshot JSON or "", snapshot score, the new seq. Returns 1 when written, 0 when nothing
 # was: the job had finished, is gone, or already has this seq (another run of it wrote first:
 # two overlapping runs cannot both move it on).
-_WRITE = """
+_WRITE_BODY = """
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local stored = cjson.decode(raw)
 if stored.status == 'completed' or stored.status == 'failed' then return 0 end
 if tonumber(stored.seq) >= tonumber(ARGV[7]) then return 0 end
+local job = ARGV[1]
+if stored.has_webhooks then job = flagged(job) end
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then
-  redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+  redis.call('SET', KEYS[1], job, 'EX', ttl)
   redis.call('SREM', KEYS[2], ARGV[2])
   if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('EXPIRE', KEYS[3], ttl) end
   redis.call('EXPIRE', KEYS[4], ttl)
@@ -104,7 +112,7 @@ if ttl > 0 then
   end
   if ARGV[5] ~= '' then redis.call('ZADD', KEYS[6], ARGV[6], ARGV[5]) end
 else
-  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('SET', KEYS[1], job)
 end
 return 1
 """
@@ -133,6 +141,109 @@ if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return 1
 """
 
+# A job's JSON keeps the flag a subscription set on it (see _WRITE and _ADD_WEBHOOK): the
+# writers do not know it, so the scripts carry it over as text.
+_KEEP_WEBHOOK_FLAG = """
+local function flagged(raw)
+  if string.find(raw, '"has_webhooks":true', 1, true) then return raw end
+  local out, n = string.gsub(raw, '"has_webhooks":false', '"has_webhooks":true', 1)
+  if n == 0 then out = string.sub(raw, 1, -2) .. ',"has_webhooks":true}' end
+  return out
+end
+"""
+
+# KEYS: the job's or batch's key, webhook key, the target's webhooks set, waiting, due.
+# ARGV: webhook id, 'job' or 'batch', due score or "" (waiting), then field/value pairs.
+# Returns 0 (nothing stored) when the target is gone.
+_ADD_WEBHOOK = (
+    _KEEP_WEBHOOK_FLAG
+    + """
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+if ARGV[2] == 'job' then
+  local changed = flagged(raw)
+  if changed ~= raw then redis.call('SET', KEYS[1], changed, 'KEEPTTL') end
+end
+redis.call('HSET', KEYS[2], unpack(ARGV, 4))
+redis.call('SADD', KEYS[3], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[2], ttl)
+  redis.call('PEXPIRE', KEYS[3], ttl)
+end
+if ARGV[3] == '' then redis.call('SADD', KEYS[4], ARGV[1])
+else redis.call('ZADD', KEYS[5], ARGV[3], ARGV[1]) end
+return 1
+"""
+)
+
+# KEYS: webhook key, waiting, due, the target's key, the target's webhooks set. ARGV: webhook
+# id, payload, due score, due time. Waiting -> pending; it now expires with its ended target.
+_PROMOTE_WEBHOOK = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'waiting' then
+  redis.call('SREM', KEYS[2], ARGV[1])
+  return 0
+end
+redis.call('HSET', KEYS[1], 'state', 'pending', 'payload', ARGV[2], 'next_attempt_at', ARGV[4])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[4])
+if ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('PEXPIRE', KEYS[5], ttl)
+end
+return 1
+"""
+
+# KEYS: due. ARGV: now score, lease-end score, limit, lease-end time. Leases the due pending
+# webhooks (their score becomes the lease's end: if the claimer dies they come due again) and
+# returns their ids; drops ids whose webhook is gone or no longer pending.
+_CLAIM_WEBHOOKS = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
+local claimed = {}
+for _, id in ipairs(ids) do
+  local key = 'webhooks:' .. id
+  if redis.call('HGET', key, 'state') == 'pending' then
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    redis.call('HSET', key, 'lease_until', ARGV[4])
+    table.insert(claimed, id)
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return claimed
+"""
+
+# KEYS: webhook key, due. ARGV: webhook id, attempts when claimed, next due score or "" (done),
+# then field/value pairs. Nothing is written when another dispatcher moved it on meanwhile.
+_RECORD_WEBHOOK = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'pending'
+    or redis.call('HGET', KEYS[1], 'attempts') ~= ARGV[2] then
+  return 0
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+if ARGV[3] == '' then redis.call('ZREM', KEYS[2], ARGV[1])
+else redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1]) end
+return 1
+"""
+
+# KEYS: a job's or batch's webhooks set, waiting, due. Deletes its webhooks (it is gone).
+_DROP_WEBHOOKS = """
+local ids = redis.call('SMEMBERS', KEYS[1])
+for _, id in ipairs(ids) do
+  redis.call('DEL', 'webhooks:' .. id)
+  redis.call('SREM', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+end
+redis.call('DEL', KEYS[1])
+return #ids
+"""
+
+WEBHOOKS_WAITING = "webhooks:waiting"
+WEBHOOKS_DUE = "webhooks:due"
+
+_WRITE = _KEEP_WEBHOOK_FLAG + _WRITE_BODY
+
 _ERROR_CODES: frozenset[str] = frozenset(get_args(ErrorCode))
 _VERDICTS: frozenset[str] = frozenset(get_args(Verdict))
 
@@ -152,6 +263,14 @@ def batch_key(batch_id: str) -> str:
     return f"batches:{batch_id}"
 
 
+def webhook_key(hook_id: str) -> str:
+    return f"webhooks:{hook_id}"
+
+
+def _target_key(target: Target, target_id: str) -> str:
+    return job_key(target_id) if target == "job" else batch_key(target_id)
+
+
 def account_key(platform: Platform, handle: str) -> str:
     return f"jobs:account:{platform.value}:{handle}"
 
@@ -169,6 +288,7 @@ class RedisStore:
         self._write: Any = None
         self._delete: Any = None
         self._save_summary: Any = None
+        self._scripts: dict[str, Any] = {}
 
     @property
     def redis(self) -> aioredis.Redis:
@@ -185,6 +305,16 @@ class RedisStore:
         self._write = self._redis.register_script(_WRITE)
         self._delete = self._redis.register_script(_DELETE)
         self._save_summary = self._redis.register_script(_SAVE_SUMMARY)
+        self._scripts = {
+            name: self._redis.register_script(script)
+            for name, script in (
+                ("add", _ADD_WEBHOOK),
+                ("promote", _PROMOTE_WEBHOOK),
+                ("claim", _CLAIM_WEBHOOKS),
+                ("record", _RECORD_WEBHOOK),
+                ("drop", _DROP_WEBHOOKS),
+            )
+        }
 
     async def close(self) -> None:
         if self._redis is not None:
@@ -284,6 +414,8 @@ class RedisStore:
                             args=[job_id, isoformat(job.expires_at)],
                         )
                     )
+                    if job.has_webhooks:
+                        await self._drop_webhooks(job_key(job_id))
         if gone:
             await self._call(self.redis.zrem(RECENT, *gone))
             await self._call(self.redis.srem(UNFINISHED, *gone))
@@ -388,6 +520,8 @@ class RedisStore:
                 pipe.delete(*[batch_key(i) for i in ids])
                 pipe.zrem(BATCH_EXPIRY, *ids)
                 await self._call(pipe.execute())
+            for batch_id in ids:
+                await self._drop_webhooks(batch_key(batch_id))
         return ids
 
     async def get_summaries(self, job_ids: Sequence[str]) -> dict[str, str]:
@@ -402,6 +536,98 @@ class RedisStore:
         for job, body in summaries:
             key = job_key(job.id)
             await self._call(self._save_summary(keys=[key, f"{key}:summary"], args=[body]))
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    async def add_webhook(self, hook: Webhook) -> bool:
+        target = _target_key(hook.target, hook.target_id)
+        due = "" if hook.next_attempt_at is None else hook.next_attempt_at.timestamp()
+        added = await self._call(
+            self._scripts["add"](
+                keys=[
+                    target,
+                    webhook_key(hook.id),
+                    f"{target}:webhooks",
+                    WEBHOOKS_WAITING,
+                    WEBHOOKS_DUE,
+                ],
+                args=[hook.id, hook.target, due, *_webhook_fields(hook)],
+            )
+        )
+        return bool(added)
+
+    async def webhooks_of(self, target: Target, target_id: str) -> list[Webhook]:
+        key = f"{_target_key(target, target_id)}:webhooks"
+        ids = sorted(_text(i) for i in await self._call(self.redis.smembers(key)))
+        hooks = await self._webhooks(ids)
+        return sorted(hooks, key=lambda hook: (hook.created_at, hook.id))
+
+    async def waiting_webhooks(self, limit: int) -> list[Webhook]:
+        ids = [_text(i) for i in await self._call(self.redis.smembers(WEBHOOKS_WAITING))]
+        hooks = [h for h in await self._webhooks(ids) if h.state is WebhookState.WAITING]
+        gone = set(ids) - {hook.id for hook in hooks}
+        if gone:  # expired with their target, or moved on
+            await self._call(self.redis.srem(WEBHOOKS_WAITING, *gone))
+        return sorted(hooks, key=lambda hook: hook.created_at)[:limit]
+
+    async def promote_webhook(self, hook_id: str, payload: str, now: datetime) -> bool:
+        hooks = await self._webhooks([hook_id])
+        if not hooks:
+            await self._call(self.redis.srem(WEBHOOKS_WAITING, hook_id))
+            return False
+        target = _target_key(hooks[0].target, hooks[0].target_id)
+        promoted = await self._call(
+            self._scripts["promote"](
+                keys=[
+                    webhook_key(hook_id),
+                    WEBHOOKS_WAITING,
+                    WEBHOOKS_DUE,
+                    target,
+                    f"{target}:webhooks",
+                ],
+                args=[hook_id, payload, now.timestamp(), isoformat(now)],
+            )
+        )
+        return bool(promoted)
+
+    async def claim_webhooks(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Webhook]:
+        ids = await self._call(
+            self._scripts["claim"](
+                keys=[WEBHOOKS_DUE],
+                args=[now.timestamp(), lease_until.timestamp(), limit, isoformat(lease_until)],
+            )
+        )
+        return await self._webhooks([_text(i) for i in ids])
+
+    async def record_webhook_attempt(self, hook: Webhook, attempts_before: int) -> None:
+        due = (
+            hook.next_attempt_at.timestamp()
+            if hook.state is WebhookState.PENDING and hook.next_attempt_at is not None
+            else ""
+        )
+        fields = _webhook_fields(dataclasses.replace(hook, lease_until=None))
+        await self._call(
+            self._scripts["record"](
+                keys=[webhook_key(hook.id), WEBHOOKS_DUE],
+                args=[hook.id, attempts_before, due, *fields],
+            )
+        )
+
+    async def _webhooks(self, ids: Sequence[str]) -> list[Webhook]:
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for hook_id in ids:
+                pipe.hgetall(webhook_key(hook_id))
+            rows = await self._call(pipe.execute())
+        return [_webhook_from_fields(row) for row in rows if row]
+
+    async def _drop_webhooks(self, target: str) -> None:
+        await self._call(
+            self._scripts["drop"](keys=[f"{target}:webhooks", WEBHOOKS_WAITING, WEBHOOKS_DUE])
+        )
 
     async def _jobs(self, ids: Sequence[str]) -> list[Job]:
         if not ids:
@@ -447,6 +673,8 @@ def _job_json(job: Job) -> str:
             "verdict": job.verdict,
             "is_demo": job.is_demo,
             "source": job.source,
+            # Last: the scripts set it by editing this text (see _KEEP_WEBHOOK_FLAG).
+            "has_webhooks": job.has_webhooks,
         },
         separators=(",", ":"),
     )
@@ -478,4 +706,52 @@ def _job_from_json(raw: bytes | str) -> Job:
         verdict=verdict if verdict in _VERDICTS else None,
         is_demo=data.get("is_demo"),
         source=data.get("source"),
+        has_webhooks=bool(data.get("has_webhooks")),
+    )
+
+
+_WEBHOOK_TIMES = (
+    "created_at",
+    "next_attempt_at",
+    "lease_until",
+    "last_attempt_at",
+    "delivered_at",
+)
+
+
+def _webhook_fields(hook: Webhook) -> list[str | int]:
+    """Field/value pairs of the webhook's hash; "" stands for None."""
+    fields: dict[str, str | int] = {
+        "id": hook.id,
+        "target": hook.target,
+        "target_id": hook.target_id,
+        "url": hook.url,
+        "state": hook.state.value,
+        "attempts": hook.attempts,
+        "payload": hook.payload or "",
+        "last_status_code": "" if hook.last_status_code is None else hook.last_status_code,
+        "last_error": hook.last_error or "",
+    }
+    for name in _WEBHOOK_TIMES:
+        moment = getattr(hook, name)
+        fields[name] = isoformat(moment) if moment is not None else ""
+    return [item for pair in fields.items() for item in pair]
+
+
+def _webhook_from_fields(raw: dict[bytes, bytes]) -> Webhook:
+    data = {_text(key): _text(value) for key, value in raw.items()}
+    times = {name: parse_iso(data[name]) if data.get(name) else None for name in _WEBHOOK_TIMES}
+    code = data.get("last_status_code")
+    return Webhook(
+        id=data["id"],
+        target="job" if data["target"] == "job" else "batch",
+        target_id=data["target_id"],
+        url=data["url"],
+        state=WebhookState(data["state"]),
+        attempts=int(data.get("attempts") or 0),
+        payload=data.get("payload") or None,
+        last_status_code=int(code) if code else None,
+        last_error=data.get("last_error") or None,
+        created_at=times.pop("created_at") or parse_iso(data["created_at"]),
+        **times,
     )

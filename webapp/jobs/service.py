@@ -5,9 +5,10 @@ the routes see only this."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,9 +22,12 @@ from webapp.jobs.queue import JobQueue
 from webapp.jobs.store import Store, StoreError
 from webapp.jobs.stream import JobStream
 from webapp.jobs.tracker import JobTracker
-from webapp.models import AnalyzeRequest, JobStatus, Platform, Snapshot
+from webapp.models import AnalyzeRequest, JobStatus, Platform, Snapshot, WebhookStatus
 from webapp.pipeline.scraping.result import ScrapeResult
 from webapp.pipeline.scraping.upload_parse import UploadRequest, parse_upload
+from webapp.webhooks.payload import job_payload
+from webapp.webhooks.record import Target, Webhook, WebhookState
+from webapp.webhooks.status import statuses
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class JobService:
         clock: Clock,
         max_queued: int,
         health_probe_seconds: float = 1.0,
+        on_webhook: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
         self._tracker = tracker
@@ -71,11 +76,38 @@ class JobService:
         self._probe: asyncio.Future[str | None] | None = None
         self._probe_passed_at: datetime | None = None
         self._probe_lifetime = timedelta(seconds=health_probe_seconds)
+        self._on_webhook = on_webhook  # this process's webhook dispatcher, if it has one
 
     async def submit(self, request: AnalyzeRequest) -> Submission:
         handle = normalise_handle(request.platform, request.handle)
         key = dedup_key(request.platform, handle)
-        return await self._submit(request.platform, handle, key, refresh=request.refresh)
+        submission = await self._submit(request.platform, handle, key, refresh=request.refresh)
+        if request.callback_url is not None:
+            await self.subscribe("job", submission.job.id, request.callback_url, submission.job)
+        return submission
+
+    async def subscribe(self, target: Target, target_id: str, url: str, job: Job | None) -> None:
+        """Call `url` back when the job or batch ends. A job that has ended already (a
+        submission that joined a finished one) gets its callback at once."""
+        now = self._clock.now()
+        hook = Webhook.new(target, target_id, url, now)
+        if job is not None and job.status.terminal:
+            hook = dataclasses.replace(
+                hook,
+                state=WebhookState.PENDING,
+                payload=job_payload(hook.id, job),
+                next_attempt_at=now,
+            )
+        if not await self._store.add_webhook(hook):
+            logger.warning("No webhook for %s %s: it is gone", target, target_id)
+            return
+        if target == "job":
+            self._tracker.mark_webhooks(target_id)
+        if self._on_webhook is not None:
+            self._on_webhook()
+
+    async def webhooks(self, target: Target, target_id: str) -> list[WebhookStatus]:
+        return statuses(await self._store.webhooks_of(target, target_id))
 
     async def submit_upload(self, upload: UploadRequest) -> Submission:
         """Parse the file (a bad one raises before anything is stored), then submit its job."""
@@ -145,7 +177,11 @@ class JobService:
     async def status_json(self, job_id: str) -> bytes:
         """`status` as JSON. A job this process holds in memory (every active and recently
         finished one, on the embedded backend) encodes each state once, whoever polls it."""
-        return (await self.job(job_id)).status_json(self._queue.max_attempts)
+        job = await self.job(job_id)
+        if not job.has_webhooks:
+            return job.status_json(self._queue.max_attempts)
+        webhooks = await self.webhooks("job", job.id)
+        return job.to_status(self._queue.max_attempts, webhooks).model_dump_json().encode()
 
     async def recent_jobs(self, limit: int) -> list[Job]:
         """The newest jobs that have not expired, newest first."""

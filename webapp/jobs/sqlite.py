@@ -8,6 +8,7 @@ Callers still wait for their own commit: when `save_job` returns, the row is on 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from webapp.jobs.job import Job
 from webapp.jobs.job_filter import JobFilter
 from webapp.jobs.store import StoreError
 from webapp.models import ErrorCode, JobStatus, Phase, Platform, Snapshot, Verdict
+from webapp.webhooks.record import Target, Webhook, WebhookState
 
 logger = logging.getLogger(__name__)
 
@@ -130,17 +132,43 @@ MIGRATIONS: tuple[str, ...] = (
         verdict = json_extract(reports.body, '$.score.verdict')
     FROM reports WHERE reports.job_id = snapshots.job_id
     """,
+    # 8 (issue 12, webhooks): the outbox of callbacks. Each row belongs to a job or a batch and
+    # is deleted with it; the job row's flag tells its status to read them.
+    """
+    ALTER TABLE jobs ADD COLUMN has_webhooks INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE webhooks (
+        id TEXT PRIMARY KEY,
+        job_id TEXT REFERENCES jobs (id) ON DELETE CASCADE,
+        batch_id TEXT REFERENCES batches (id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        payload TEXT,
+        next_attempt_at TEXT,
+        lease_until TEXT,
+        last_attempt_at TEXT,
+        last_status_code INTEGER,
+        last_error TEXT,
+        delivered_at TEXT,
+        CHECK ((job_id IS NULL) != (batch_id IS NULL))
+    );
+    CREATE INDEX webhooks_by_job ON webhooks (job_id) WHERE job_id IS NOT NULL;
+    CREATE INDEX webhooks_by_batch ON webhooks (batch_id) WHERE batch_id IS NOT NULL;
+    CREATE INDEX webhooks_open ON webhooks (state, next_attempt_at)
+        WHERE state IN ('waiting', 'pending')
+    """,
 )
 
 _JOB_COLUMNS = (
     "id, platform, handle, dedup_key, status, phase, percent, message, attempt, seq, "
     "error_message, created_at, updated_at, completed_at, expires_at, has_upload, "
-    "error_code, score, verdict, is_demo, source"
+    "error_code, score, verdict, is_demo, source, has_webhooks"
 )
-# has_upload is fixed when the job is created, so an update leaves it alone; a finished job is
-# never changed again.
+# has_upload is fixed when the job is created, and has_webhooks set only by add_webhook, so an
+# update leaves them alone; a finished job is never changed again.
 _UPSERT_JOB = (
-    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 21)}) "
+    f"INSERT INTO jobs ({_JOB_COLUMNS}) VALUES ({', '.join('?' * 22)}) "
     "ON CONFLICT (id) DO UPDATE SET status = excluded.status, phase = excluded.phase, "
     "percent = excluded.percent, message = excluded.message, attempt = excluded.attempt, "
     "seq = excluded.seq, error_message = excluded.error_message, "
@@ -174,6 +202,25 @@ ACCOUNT_JOBS_SQL = (
     "ORDER BY created_at DESC LIMIT ?"
 )
 
+_WEBHOOK_COLUMNS = (
+    "id, job_id, batch_id, url, state, created_at, attempts, payload, next_attempt_at, "
+    "lease_until, last_attempt_at, last_status_code, last_error, delivered_at"
+)
+# INSERT ... SELECT: nothing is stored for a job or batch that is gone.
+_INSERT_WEBHOOK = (
+    "INSERT INTO webhooks (id, job_id, batch_id, url, state, created_at, payload, "
+    "next_attempt_at) SELECT ?, {job}, {batch}, ?, ?, ?, ?, ? FROM {table} WHERE id = ?"
+)
+_WEBHOOK_TARGETS: dict[Target, tuple[str, str]] = {
+    "job": (_INSERT_WEBHOOK.format(job="id", batch="NULL", table="jobs"), "job_id"),
+    "batch": (_INSERT_WEBHOOK.format(job="NULL", batch="id", table="batches"), "batch_id"),
+}
+_RECORD_ATTEMPT = (
+    "UPDATE webhooks SET state = ?, attempts = ?, next_attempt_at = ?, lease_until = NULL, "
+    "last_attempt_at = ?, last_status_code = ?, last_error = ?, delivered_at = ? "
+    "WHERE id = ? AND state = 'pending' AND attempts = ?"
+)
+
 Statement = tuple[str, tuple[Any, ...]]
 # Ids per `IN (...)` query: well under SQLite's limit on bound parameters.
 _CHUNK = 500
@@ -189,6 +236,9 @@ class SQLiteStore:
         self._queue: list[tuple[list[Statement], asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._writer_task: asyncio.Task[None] | None = None
+        # Claiming webhooks reads, then writes leases: one claim at a time (this process owns
+        # the file, so that makes it atomic).
+        self._claiming = asyncio.Lock()
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -480,6 +530,93 @@ class SQLiteStore:
         rows = await self._fetch("SELECT value FROM secrets WHERE name = ?", (name,))
         return str(rows[0][0])
 
+    # -- webhooks -----------------------------------------------------------------------------
+
+    async def add_webhook(self, hook: Webhook) -> bool:
+        insert = _WEBHOOK_TARGETS[hook.target][0]
+        row = (
+            hook.id,
+            hook.url,
+            hook.state.value,
+            isoformat(hook.created_at),
+            hook.payload,
+            _iso(hook.next_attempt_at),
+            hook.target_id,
+        )
+        statements: list[Statement] = [(insert, row)]
+        if hook.target == "job":
+            statements.append(("UPDATE jobs SET has_webhooks = 1 WHERE id = ?", (hook.target_id,)))
+        await self._write(statements)
+        return bool(await self._fetch("SELECT 1 FROM webhooks WHERE id = ?", (hook.id,)))
+
+    async def webhooks_of(self, target: Target, target_id: str) -> list[Webhook]:
+        column = _WEBHOOK_TARGETS[target][1]
+        rows = await self._fetch(
+            f"SELECT {_WEBHOOK_COLUMNS} FROM webhooks WHERE {column} = ? ORDER BY created_at, id",
+            (target_id,),
+        )
+        return [_webhook_from_row(row) for row in rows]
+
+    async def waiting_webhooks(self, limit: int) -> list[Webhook]:
+        rows = await self._fetch(
+            f"SELECT {_WEBHOOK_COLUMNS} FROM webhooks WHERE state = 'waiting' "
+            "ORDER BY created_at LIMIT ?",
+            (limit,),
+        )
+        return [_webhook_from_row(row) for row in rows]
+
+    async def promote_webhook(self, hook_id: str, payload: str, now: datetime) -> bool:
+        await self._write(
+            [
+                (
+                    "UPDATE webhooks SET state = 'pending', payload = ?, next_attempt_at = ? "
+                    "WHERE id = ? AND state = 'waiting'",
+                    (payload, isoformat(now), hook_id),
+                )
+            ]
+        )
+        rows = await self._fetch("SELECT payload FROM webhooks WHERE id = ?", (hook_id,))
+        return bool(rows) and rows[0][0] == payload
+
+    async def claim_webhooks(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Webhook]:
+        at = isoformat(now)
+        async with self._claiming:
+            rows = await self._fetch(
+                f"SELECT {_WEBHOOK_COLUMNS} FROM webhooks WHERE state = 'pending' "
+                "AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) "
+                "ORDER BY next_attempt_at LIMIT ?",
+                (at, at, limit),
+            )
+            hooks = [_webhook_from_row(row) for row in rows]
+            if hooks:
+                lease = isoformat(lease_until)
+                await self._write(
+                    [
+                        (
+                            "UPDATE webhooks SET lease_until = ? WHERE id = ? AND attempts = ?",
+                            (lease, hook.id, hook.attempts),
+                        )
+                        for hook in hooks
+                    ]
+                )
+        return [dataclasses.replace(hook, lease_until=lease_until) for hook in hooks]
+
+    async def record_webhook_attempt(self, hook: Webhook, attempts_before: int) -> None:
+        row = (
+            hook.state.value,
+            hook.attempts,
+            _iso(hook.next_attempt_at),
+            _iso(hook.last_attempt_at),
+            hook.last_status_code,
+            hook.last_error,
+            _iso(hook.delivered_at),
+            hook.id,
+            attempts_before,
+        )
+        await self._write([(_RECORD_ATTEMPT, row)])
+
     async def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         try:
             async with self._read().execute(sql, params) as cursor:
@@ -588,6 +725,7 @@ def _job_row(job: Job) -> tuple[Any, ...]:
         job.verdict,
         None if job.is_demo is None else int(job.is_demo),
         job.source,
+        int(job.has_webhooks),
     )
 
 
@@ -614,6 +752,7 @@ def _job_from_row(row: Sequence[Any]) -> Job:
         verdict=_verdict(row[18]),
         is_demo=None if row[19] is None else bool(row[19]),
         source=row[20],
+        has_webhooks=bool(row[21]),
     )
 
 
@@ -624,6 +763,33 @@ def _error_code(value: str | None) -> ErrorCode | None:
 
 def _verdict(value: str | None) -> Verdict | None:
     return value if value in _VERDICTS else None  # type: ignore[return-value]
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return isoformat(moment) if moment is not None else None
+
+
+def _when(text: str | None) -> datetime | None:
+    return parse_iso(text) if text else None
+
+
+def _webhook_from_row(row: Sequence[Any]) -> Webhook:
+    return Webhook(
+        id=row[0],
+        target="job" if row[1] is not None else "batch",
+        target_id=row[1] if row[1] is not None else row[2],
+        url=row[3],
+        state=WebhookState(row[4]),
+        created_at=parse_iso(row[5]),
+        attempts=row[6],
+        payload=row[7],
+        next_attempt_at=_when(row[8]),
+        lease_until=_when(row[9]),
+        last_attempt_at=_when(row[10]),
+        last_status_code=row[11],
+        last_error=row[12],
+        delivered_at=_when(row[13]),
+    )
 
 
 def _snapshot_row(snapshot: Snapshot) -> tuple[Any, ...]:

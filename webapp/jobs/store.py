@@ -10,6 +10,7 @@ from webapp.batches.batch import Batch
 from webapp.jobs.job import Job
 from webapp.jobs.job_filter import JobFilter
 from webapp.models import Platform, Snapshot
+from webapp.webhooks.record import Target, Webhook
 
 
 class StoreError(Exception):
@@ -110,4 +111,37 @@ class Store(Protocol):
 
     async def save_summaries(self, summaries: Sequence[tuple[Job, str]]) -> None:
         """Cache each completed job's row summary; it is deleted (or expires) with the job."""
+        ...
+
+    # -- webhooks (webapp/webhooks): an outbox of deliveries, deleted with their job or batch
+
+    async def add_webhook(self, hook: Webhook) -> bool:
+        """Store the subscription (and, for a job, set its `has_webhooks` flag) in one write;
+        False, nothing stored, when its job or batch no longer exists."""
+        ...
+
+    async def webhooks_of(self, target: Target, target_id: str) -> list[Webhook]:
+        """The job's or batch's webhooks, oldest first."""
+        ...
+
+    async def waiting_webhooks(self, limit: int) -> list[Webhook]:
+        """Webhooks whose target had not ended when last looked at, oldest first."""
+        ...
+
+    async def promote_webhook(self, hook_id: str, payload: str, now: datetime) -> bool:
+        """A waiting webhook's target ended: make it pending with its body, due at `now`
+        (it then expires with its target). False when it was not waiting."""
+        ...
+
+    async def claim_webhooks(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Webhook]:
+        """Pending webhooks due at `now` and not leased (or whose lease ran out), leased until
+        `lease_until` atomically: two dispatchers never claim the same attempt."""
+        ...
+
+    async def record_webhook_attempt(self, hook: Webhook, attempts_before: int) -> None:
+        """Write an attempt's outcome (`hook`'s state, attempts, last_*, next_attempt_at,
+        delivered_at) and drop the lease, unless the webhook moved on since it was claimed
+        with `attempts_before` attempts (its lease ran out and another dispatcher took it)."""
         ...

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +44,7 @@ class JobTracker:
         ttl_seconds: float,
         cache: bool = True,
         recent_limit: int = 10_000,
+        on_end: Callable[[], None] | None = None,
     ) -> None:
         self._store = store
         self._hub = hub
@@ -53,6 +55,7 @@ class JobTracker:
         self._pending: set[str] = set()
         self._recent: OrderedDict[str, Job] = OrderedDict()
         self._recent_limit = recent_limit
+        self._on_end = on_end  # told after a job ended here (the webhook dispatcher)
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -78,6 +81,13 @@ class JobTracker:
     @property
     def active_count(self) -> int:
         return len(self._active)
+
+    def mark_webhooks(self, job_id: str) -> None:
+        """The store flagged the job `has_webhooks`: flag the copy in memory too."""
+        for jobs in (self._active, self._recent):
+            job = jobs.get(job_id)
+            if job is not None and not job.has_webhooks:
+                jobs[job_id] = dataclasses.replace(job, has_webhooks=True)
 
     def forget(self, job_ids: list[str]) -> None:
         """Drop finished jobs from memory once the sweeper deleted them."""
@@ -202,9 +212,15 @@ class JobTracker:
             raise InvalidTransition(f"job {current.id} was finished or changed elsewhere")
         self._remember(changed)
         await self._publish(changed)
+        if changed.status.terminal and self._on_end is not None:
+            self._on_end()
         return changed
 
     def _remember(self, job: Job) -> None:
+        prior = self.get(job.id)
+        if prior is not None and prior.has_webhooks and not job.has_webhooks:
+            # Flagged while this change was being written (the store kept the flag).
+            job = dataclasses.replace(job, has_webhooks=True)
         if job.status.terminal:
             self._active.pop(job.id, None)
             self._pending.discard(job.id)

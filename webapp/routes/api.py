@@ -21,6 +21,7 @@ from webapp.routes.body import read_model
 from webapp.routes.share import pdf_response
 from webapp.routes.upload_body import file_bytes, read_upload_form, upload_request
 from webapp.state import app_state
+from webapp.webhooks.callback_url import check_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ async def analyze(request: Request) -> Response:
     state = app_state(request)
     await count_job(request)
     body = await read_model(request, AnalyzeRequest, limit=state.settings.max_body_bytes)
+    check_callback_url(body.callback_url, allow_private=state.settings.webhook_allow_private)
     return _accepted(await state.service.submit(body))
 
 

@@ -12,11 +12,12 @@ from webapp.batches.batch import MAX_ROWS, BatchRow
 from webapp.batches.lines import rows_from_csv, rows_from_pairs, rows_from_text
 from webapp.batches.models import BatchRequest
 from webapp.errors import InvalidInput, TooManyRows
-from webapp.links import web_link
 from webapp.models import Platform
 from webapp.routes.body import read_model
 from webapp.routes.forms import read_form
 from webapp.routes.upload_body import file_bytes, is_multipart
+from webapp.state import app_state
+from webapp.webhooks.callback_url import check_callback_url
 
 # 500 lines of long profile URLs with room to spare; a batch's body is refused over this.
 MAX_BATCH_BYTES = 1024 * 1024
@@ -31,14 +32,15 @@ class BatchInput:
 
 async def read_batch(request: Request) -> BatchInput:
     """The API's body: JSON, or multipart/form-data with a CSV file (field `file`)."""
+    allow_private = app_state(request).settings.webhook_allow_private
     if is_multipart(request):
         form = await read_batch_form(request)
         try:
-            return await batch_from_form(form)
+            return await batch_from_form(form, allow_private=allow_private)
         finally:
             await form.close()
     body = await read_model(request, BatchRequest, limit=MAX_BATCH_BYTES)
-    callback_url = _callback_url(body.callback_url)
+    callback_url = check_callback_url(body.callback_url, allow_private=allow_private)
     if body.rows is not None:
         rows = rows_from_pairs([(r.handle, r.platform) for r in body.rows], body.platform)
     else:
@@ -55,7 +57,7 @@ async def read_batch_form(request: Request) -> FormData:
     )
 
 
-async def batch_from_form(form: FormData) -> BatchInput:
+async def batch_from_form(form: FormData, *, allow_private: bool) -> BatchInput:
     """Fields: `text` (pasted lines) and/or `file` (a CSV), `platform` (for lines that name
     none), `refresh`, `callback_url`. The file's lines follow the text's."""
     default = _platform(form.get("platform"))
@@ -79,7 +81,9 @@ async def batch_from_form(form: FormData) -> BatchInput:
                 details={"limit": MAX_ROWS, "rows": len(rows)},
             )
     callback = form.get("callback_url")
-    callback_url = _callback_url(callback if isinstance(callback, str) and callback else None)
+    callback_url = check_callback_url(
+        callback if isinstance(callback, str) and callback else None, allow_private=allow_private
+    )
     return BatchInput(rows, form.get("refresh") is not None, callback_url)
 
 
@@ -105,14 +109,3 @@ def _platform(value: object) -> Platform:
     raise InvalidInput(
         "Choose the platform: instagram, tiktok or youtube.", details={"field": "platform"}
     )
-
-
-def _callback_url(url: str | None) -> str | None:
-    if url is None:
-        return None
-    if web_link(url) is None:
-        raise InvalidInput(
-            "callback_url must be an absolute http or https URL.",
-            details={"field": "callback_url"},
-        )
-    return url

@@ -106,7 +106,7 @@ async def submit_batch(request: Request) -> Response:
             data = await read_form(request, MAX_BATCH_BYTES)
         form = BatchForm.from_form(data)
         await count_job(request)  # once the form is read, so a refusal shows what was typed
-        body = await batch_from_form(data)
+        body = await batch_from_form(data, allow_private=state.settings.webhook_allow_private)
         batch = await state.batches.create(
             body.rows, refresh=body.refresh, callback_url=body.callback_url
         )

@@ -21,7 +21,7 @@ from webapp.batches.state import BatchState, ProgressWatch
 from webapp.clock import isoformat
 from webapp.jobs.hub import JobEvent
 from webapp.limits import count_job
-from webapp.models import Platform
+from webapp.models import Platform, WebhookStatus
 from webapp.routes.api import json_response
 from webapp.routes.batch_body import read_batch
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
@@ -67,7 +67,7 @@ async def _state(request: Request) -> BatchState:
     return await batches.state(await batches.get(request.path_params["batch_id"]))
 
 
-def status_of(view: BatchState) -> BatchStatusResponse:
+def status_of(view: BatchState, webhooks: list[WebhookStatus]) -> BatchStatusResponse:
     batch = view.batch
     return BatchStatusResponse(
         **dict(view.progress()),
@@ -75,13 +75,15 @@ def status_of(view: BatchState) -> BatchStatusResponse:
         expires_at=isoformat(batch.expires_at),
         callback_url=batch.callback_url,
         rows=view.rows(),
+        webhooks=webhooks,
     )
 
 
 async def batch_status(request: Request) -> Response:
     view = await _state(request)
+    webhooks = await app_state(request).batches.webhooks(view.batch)
     # Building and encoding 500 rows takes tens of ms: in a thread, live streams keep moving.
-    body = await asyncio.to_thread(lambda: status_of(view).model_dump_json())
+    body = await asyncio.to_thread(lambda: status_of(view, webhooks).model_dump_json())
     return Response(body, media_type="application/json")
 
 
