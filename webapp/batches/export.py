@@ -44,7 +44,12 @@ _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """Whole numbers in full (1083133, never 1.08313e+06); others to 10 significant digits."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.10g}"
 
 
 def _row(row: BatchRowStatus) -> list[str]:

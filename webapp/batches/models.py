@@ -171,7 +171,10 @@ class BatchProgress(BaseModel):
 class BatchStatusResponse(BatchProgress):
     created_at: str
     expires_at: str
-    callback_url: str | None
+    callback_url: str | None = Field(
+        description="The callback URL's origin (scheme://host[:port]): its path and query, "
+        "which may carry a token, are not shown to whoever holds the batch id"
+    )
     rows: list[BatchRowStatus] = Field(description="Every line, in order")
     webhooks: list[WebhookStatus] = Field(
         default_factory=list, description="The callback asked for with callback_url"

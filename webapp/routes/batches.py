@@ -26,6 +26,7 @@ from webapp.routes.api import json_response
 from webapp.routes.batch_body import read_batch
 from webapp.routes.event_stream import EventStreamResponse, StreamEndpoint
 from webapp.state import app_state
+from webapp.webhooks.status import origin
 
 
 async def create_batch(request: Request) -> Response:
@@ -73,7 +74,7 @@ def status_of(view: BatchState, webhooks: list[WebhookStatus]) -> BatchStatusRes
         **dict(view.progress()),
         created_at=isoformat(batch.created_at),
         expires_at=isoformat(batch.expires_at),
-        callback_url=batch.callback_url,
+        callback_url=origin(batch.callback_url) if batch.callback_url else None,
         rows=view.rows(),
         webhooks=webhooks,
     )
