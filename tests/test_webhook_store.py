@@ -93,7 +93,7 @@ async def test_only_the_current_claimer_records_an_attempt(store: Store) -> None
         attempts=1,
         last_attempt_at=START,
         last_status_code=500,
-        last_error="HTTP 500, an error",
+        last_error="HTTP 500: Internal Server Error",
         next_attempt_at=retry_at,
         lease_until=None,
     )
@@ -105,7 +105,7 @@ async def test_only_the_current_claimer_records_an_attempt(store: Store) -> None
     [stored] = await store.webhooks_of("job", job.id)
     assert stored.state is WebhookState.PENDING
     assert (stored.attempts, stored.last_status_code) == (1, 500)
-    assert stored.last_error == "HTTP 500, an error"
+    assert stored.last_error == "HTTP 500: Internal Server Error"
     assert stored.lease_until is None
     assert await store.claim_webhooks(retry_at - timedelta(seconds=1), retry_at, 1) == []
     [retried] = await store.claim_webhooks(retry_at, retry_at + LEASE, 1)

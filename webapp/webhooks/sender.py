@@ -89,11 +89,11 @@ class Sender:
         if 200 <= response.status_code < 300:
             return Outcome(True, response.status_code)
         text = start[:ERROR_LIMIT].decode(errors="replace").strip()
-        kind = "a redirect (not followed)" if 300 <= response.status_code < 400 else "an error"
+        kind = " (a redirect, not followed)" if 300 <= response.status_code < 400 else ""
         return Outcome(
             False,
             response.status_code,
-            f"HTTP {response.status_code}, {kind}" + (f": {text}" if text else ""),
+            f"HTTP {response.status_code}{kind}" + (f": {text}" if text else ""),
         )
 
 
