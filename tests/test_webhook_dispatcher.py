@@ -19,7 +19,7 @@ from webapp.webhooks.dispatcher import RetrySchedule, WebhookDispatcher
 from webapp.webhooks.record import Webhook, WebhookState
 from webapp.webhooks.sender import Sender
 
-from conftest import START, FakeClock
+from conftest import START, FakeClock, wait_until
 
 __all__ = ["store"]  # the fixture, on SQLite and on Redis
 LEASE_SECONDS = 70.0
@@ -60,14 +60,21 @@ async def _pending_hooks(store: Store, receiver: Receiver, count: int) -> list[W
 
 
 async def test_two_dispatchers_send_each_attempt_once(store: Store, clock: FakeClock) -> None:
-    async with receiving() as receiver, dispatchers(store, clock, 2) as (first, second):
+    async with (
+        receiving(Receiver(hang=True)) as receiver,
+        dispatchers(store, clock, 2) as (first, second),
+    ):
         hooks = await _pending_hooks(store, receiver, 30)
-        await asyncio.gather(first.tick(), second.tick(), first.tick(), second.tick())
+        # The receiver holds every answer, so each dispatcher is mid-send with what it claimed
+        # while the other claims: the claims race, and the leases must split the webhooks.
+        ticks = asyncio.gather(first.tick(), second.tick())
+        await wait_until(lambda: len(receiver.requests) == 30, what="all 30 claimed and sent")
+        receiver.release.set()
+        await ticks
+        await asyncio.gather(first.tick(), second.tick())  # nothing is left to send
         paths = sorted(r.path for r in receiver.requests)
         assert paths == sorted(f"/h{n}" for n in range(30))
-        assert first.sent > 0  # both took part
-        assert second.sent > 0
-        assert first.sent + second.sent == 30
+        assert sorted((first.sent, second.sent)) == [10, 20]  # a claim takes 20 at most
         for hook in hooks:
             [stored] = [
                 h for h in await store.webhooks_of("job", hook.target_id) if h.id == hook.id
