@@ -113,8 +113,15 @@ async def test_a_receiver_that_always_fails_ends_failed_and_the_job_stays_comple
         hook = await webhook_state(app, job_id, "failed", 3)
         assert hook["last_status_code"] == 503
         assert hook["next_attempt_at"] is None
+        # An hour on, another job's callback is sent: the dispatcher has ticked past every
+        # retry time, and the failed webhook was not sent again.
         app.clock.advance(3600)
-        assert len(receiver.requests) == 3
+        other = await app.submit("hooked.failing.two", callback_url=f"{receiver.url}/other")
+        await wait_until(
+            lambda: any(r.path == "/other" for r in receiver.requests), what="the other job's POST"
+        )
+        assert [r.path for r in receiver.requests].count("/h") == 3
+        assert other != job_id
         status = await app.status(job_id)
         assert status["status"] == "completed"
         assert (await app.client.get(f"/api/report/{job_id}")).status_code == 200
