@@ -224,6 +224,18 @@ def impossible_engagement() -> ScrapeResult:
     return account(followers=200, rate=1_072, followers_sampled=30)
 
 
+def tiktok_reach() -> ScrapeResult:
+    """6. A 5,000-follower TikTok account whose videos are seen 50,000 times, 10 % engaging:
+    twice its followers in likes, which views explain (the For You page)."""
+    return account(platform=Platform.TIKTOK, followers=5_000, rate=100, views_per_follower=10)
+
+
+def tiktok_bought_likes() -> ScrapeResult:
+    """6. A TikTok account whose likes come to nearly every view: 20 % of followers per video,
+    seen by a quarter of them."""
+    return account(platform=Platform.TIKTOK, followers=50_000, rate=20, views_per_follower=0.25)
+
+
 def nothing_to_disclose() -> ScrapeResult:
     """7. No post is paid or looks paid: disclosure has nothing to check."""
     return account()
@@ -273,6 +285,8 @@ CASES: tuple[Case, ...] = (
     Case("4. TikTok, views as impressions", tiktok_views, "recommended"),
     Case("5. own replies + one superfan", own_replies_and_superfan, "recommended"),
     Case("6. 200 followers, ~1,072 % engagement", impossible_engagement, "not recommended"),
+    Case("6. TikTok, views 10x the followers", tiktok_reach, "recommended"),
+    Case("6. TikTok, likes on ~95 % of views", tiktok_bought_likes, "not recommended"),
     Case("7. nothing to disclose", nothing_to_disclose, "recommended"),
     Case("8. last post 800 days ago", long_dead, "avoid"),
     Case("9. follower sample of 3", tiny_follower_sample, "says audience unmeasured"),

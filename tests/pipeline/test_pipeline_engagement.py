@@ -215,6 +215,64 @@ def test_far_above_the_band_is_implausible() -> None:
     assert implausible.relative == pytest.approx(13.2 / implausible.band_typical, abs=0.01)
 
 
+def video_account(
+    followers: int, views: int | None, per_view: float, platform: Platform = Platform.TIKTOK
+) -> ScrapeResult:
+    """Four videos with `views` each, liked or commented by `per_view` % of them (of `views`,
+    or of 10x the followers when views are hidden)."""
+    seen = views if views is not None else 10 * followers
+    likes = round(per_view / 100 * seen)
+    posts = [post(d, likes, 0, views=views, kind="video") for d in (1, 2, 3, 4)]
+    return scrape(posts, followers, platform)
+
+
+@pytest.mark.parametrize("platform", [Platform.TIKTOK, Platform.YOUTUBE])
+def test_videos_reaching_ten_times_the_followers_are_reach_not_implausible(
+    platform: Platform,
+) -> None:
+    # 5,000 followers, 50,000 views a video, 8 % of viewers engage: 80 % of the followers,
+    # twenty times the top of the nano band, and an ordinary rate by views.
+    position = engagement_position(video_account(5_000, 50_000, 8.0, platform), NOW)
+    assert position.rate == pytest.approx(80.0)
+    assert position.position == "above"
+    assert position.judged_by == "views"
+    assert position.rate_by_views == pytest.approx(8.0)
+    assert position.implausible is False
+    assert "reach beyond the followers" in position.explanation
+
+
+@pytest.mark.parametrize(("platform", "limit"), [(Platform.TIKTOK, 75.0), (Platform.YOUTUBE, 50.0)])
+def test_likes_on_most_views_are_implausible_however_few_the_followers(
+    platform: Platform, limit: float
+) -> None:
+    # The limit is 5x the top of the platform's published per-view range (15 % and 10 %).
+    # 300,000 followers and 5,000 views a video: per follower, both rates look ordinary.
+    below = engagement_position(video_account(300_000, 5_000, limit - 1, platform), NOW)
+    assert below.views_limit == pytest.approx(limit)
+    assert below.implausible is False
+    above = engagement_position(video_account(300_000, 5_000, limit + 1, platform), NOW)
+    assert above.judged_by == "views"
+    assert above.implausible is True
+    assert "implausible" in above.explanation
+    # The band alone would have passed it.
+    assert above.rate is not None
+    assert above.rate < 5 * above.band_high
+
+
+def test_videos_without_views_are_judged_by_followers() -> None:
+    position = engagement_position(video_account(5_000, None, 8.0), NOW)
+    assert position.judged_by == "followers"
+    assert position.rate_by_views is None
+    assert position.implausible is True  # 80 % of followers, over 5x the nano band's top
+
+
+def test_instagram_is_judged_by_followers_even_with_views_on_reels() -> None:
+    reels = [post(d, 4_000, 0, views=50_000, kind="video") for d in (1, 2, 3, 4)]
+    position = engagement_position(scrape(reels, 5_000), NOW)
+    assert position.judged_by == "followers"
+    assert position.implausible is True
+
+
 def test_rates_carry_their_posts_as_evidence() -> None:
     metric = engagement_rate_median(scrape(FOUR_POSTS), NOW)
     assert [(e.kind, e.ref, e.note) for e in metric.evidence] == [

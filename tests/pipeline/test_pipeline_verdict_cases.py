@@ -18,6 +18,8 @@ from account_shapes import (
     own_replies_and_superfan,
     pod,
     steady_mega,
+    tiktok_bought_likes,
+    tiktok_reach,
     tiktok_views,
     tiny_follower_sample,
     zero_likes,
@@ -132,6 +134,27 @@ def test_impossible_engagement_is_a_red_flag_not_a_top_score() -> None:
     assert score.verdict != "recommended"
     assert any("implausible" in flag.rule for flag in score.red_flags)
     assert "implausible" in score.reasons[0].text
+
+
+def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:
+    report = report_of(tiktok_reach())
+    score = score_of(report)
+    assert metric(report, "engagement", "rate_median").value > 50  # far above the nano band
+    assert part(score, "Engagement") == 95
+    assert score.red_flags == []
+    assert score.verdict == "recommended"
+    assert "reach beyond the followers" in metric(report, "engagement", "position").explanation
+
+
+def test_tiktok_likes_on_nearly_every_view_are_implausible() -> None:
+    report = report_of(tiktok_bought_likes())
+    score = score_of(report)
+    assert metric(report, "engagement", "rate_by_views").value > 75
+    assert part(score, "Engagement") == 0
+    assert score.verdict == "review"
+    [flag] = score.red_flags
+    assert "% of views" in flag.rule
+    assert "implausible" in flag.rule
 
 
 def test_disclosure_with_nothing_to_check_is_left_out_and_never_a_reason() -> None:

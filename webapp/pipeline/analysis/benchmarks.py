@@ -139,6 +139,32 @@ ENGAGEMENT_BANDS: dict[Platform, dict[Tier, EngagementBand]] = {
     Platform.YOUTUBE: _tier_bands(_YOUTUBE_SOURCE, _YOUTUBE),
 }
 
+
+@dataclass(frozen=True, slots=True)
+class ViewRateTop:
+    """The top of a platform's published per-view engagement range, percent of views."""
+
+    top: float
+    source: str
+
+
+# Engagement per *view* on the platforms that show views on every post. Per view, as per
+# follower, the rate falls as creators grow, so the top of the smallest creators' range is the
+# highest usual rate on the platform; the implausibility test (engagement.py) multiplies it.
+# Instagram has none: it shows views only on reels, and we found no per-view table for it.
+VIEW_RATE_TOP: dict[Platform, ViewRateTop] = {
+    Platform.TIKTOK: ViewRateTop(
+        15.0,
+        "KOLens, What is a good TikTok engagement rate? (kolens.ai, undated page read 2026): "
+        "8-15 % of views for creators under 10K followers, (likes + comments + shares) / views",
+    ),
+    Platform.YOUTUBE: ViewRateTop(
+        10.0,
+        "TubeAI, YouTube engagement rate benchmarks (learn.tubeai.app, undated page read 2026): "
+        "channels under 10K subscribers average 5.43 % of views, above 10 % is exceptional",
+    ),
+}
+
 # Instagram post reach as a share of followers (reach counts unique accounts, including
 # non-followers from Explore and hashtags). Minter.io, "How much reach should my brand be getting
 # on Instagram?" (February 2019; median over about 3-4 million posts): 37.7 % for 0-20K

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric, Platform
-from webapp.pipeline.analysis.benchmarks import engagement_band
+from webapp.pipeline.analysis.benchmarks import VIEW_RATE_TOP, engagement_band
 from webapp.pipeline.analysis.tiers import TIER_BANDS, Tier, tier_of
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
@@ -29,6 +29,10 @@ WINDOW_DAYS = 365
 # Assumption: a median rate above 5x the top of the tier's published band is not a strong
 # audience but a sign of bought likes, giveaways or a follower count that does not match the
 # posts (a 200-follower account with 2,000 likes a post); it is a red flag, not a top score.
+# Where every post shows its views (TikTok, YouTube), the test reads the rate by views against
+# 5x the top of the platform's published per-view range instead: there a video reaching ten
+# times the followers is the For You page or recommendations at work, not bought likes, while
+# likes on most of the views are implausible however few the followers.
 IMPLAUSIBLE_MULTIPLE = 5.0
 MAX_EVIDENCE = 10  # a report row shows a handful of posts, not the whole feed
 # Like spread reads every fetched post: over 12 posts even authentic accounts look even
@@ -60,7 +64,24 @@ class EngagementPosition(BaseModel):
         description="The rate divided by the tier's typical rate (1 = typical); None without a rate"
     )
     implausible: bool = Field(
-        description=f"The rate is above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band"
+        description=(
+            f"The rate is above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band (of the per-view "
+            "range when judged by views)"
+        )
+    )
+    judged_by: Literal["followers", "views"] = Field(
+        default="followers",
+        description=(
+            "What implausibility is judged on: views where every post shows them and the "
+            "platform has a published per-view range, else followers"
+        ),
+    )
+    rate_by_views: float | None = Field(
+        default=None, description="Median engagement by views, percent, when judged by views"
+    )
+    views_limit: float | None = Field(
+        default=None,
+        description="The per-view rate above which engagement is implausible, when judged by views",
     )
     explanation: str
 
@@ -266,11 +287,13 @@ def _likes_comments(recent: list[Post]) -> Metric:
 
 def engagement_position(result: ScrapeResult, now: datetime | None = None) -> EngagementPosition:
     """The median rate by followers against the published band of the account's tier."""
-    return _position(result, engagement_rate_median(result, now))
+    recent = recent_posts(result, now)
+    by_followers = _by_followers(result, recent, "Engagement rate (median)", "median", now)
+    return _position(result, by_followers, _by_views(result, recent, now))
 
 
-def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
-    """`engagement_position` of the median rate by followers `rate`."""
+def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> EngagementPosition:
+    """`engagement_position` of the median rate by followers `rate` and by views `by_views`."""
     followers = result.profile.followers
     tier = tier_of(followers)
     band = engagement_band(result.platform, tier)
@@ -282,6 +305,9 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
     position: Position | None
     relative: float | None = None
     implausible = False
+    per_view = VIEW_RATE_TOP.get(result.platform)
+    views_limit = None if per_view is None else IMPLAUSIBLE_MULTIPLE * per_view.top
+    views_rate = None if views_limit is None else by_views.value
     if rate.value is None:
         position = None
         explanation = f"{rate.explanation} For comparison, {band_text}."
@@ -293,18 +319,22 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
         else:
             position = "within"
         relative = round(rate.value / band.typical, 2)
-        implausible = rate.value > IMPLAUSIBLE_MULTIPLE * band.high
         explanation = (
             f"Median engagement {rate.value:.2f}% is {position} the usual range for a "
             f"{tier.value} account ({followers:,} followers), {relative:g}x the typical rate: "
             f"{band_text}."
         )
-        if implausible:
-            explanation += (
-                f" Above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band, the rate is implausible"
-                " for an organic audience: check for bought likes, giveaways or a follower count"
-                " that does not match the posts."
-            )
+        if views_rate is not None and per_view is not None and views_limit is not None:
+            implausible = views_rate > views_limit
+            explanation += _by_views_note(views_rate, views_limit, per_view.source, position)
+        else:
+            implausible = rate.value > IMPLAUSIBLE_MULTIPLE * band.high
+            if implausible:
+                explanation += (
+                    f" Above {IMPLAUSIBLE_MULTIPLE:g}x the top of the band, the rate is"
+                    " implausible for an organic audience: check for bought likes, giveaways or a"
+                    " follower count that does not match the posts."
+                )
     return EngagementPosition(
         platform=result.platform,
         followers=followers,
@@ -318,8 +348,31 @@ def _position(result: ScrapeResult, rate: Metric) -> EngagementPosition:
         position=position,
         relative=relative,
         implausible=implausible,
+        judged_by="followers" if views_rate is None else "views",
+        rate_by_views=views_rate,
+        views_limit=None if views_rate is None else views_limit,
         explanation=explanation,
     )
+
+
+def _by_views_note(views_rate: float, limit: float, source: str, position: Position) -> str:
+    """What the rate by views says about the rate by followers, where every post shows views."""
+    measured = (
+        f" Judged by views, which every post shows: {views_rate:.2f}% of views like or comment"
+    )
+    if views_rate > limit:
+        return (
+            f"{measured}, above {limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the published"
+            f" per-view range; {source}): implausible for an organic audience, check for bought"
+            " likes."
+        )
+    if position == "above":
+        return (
+            f"{measured}, under {limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the published"
+            f" per-view range; {source}), so the posts reach beyond the followers: a strength,"
+            " not a sign of bought likes."
+        )
+    return f"{measured} (implausible above {limit:g}%)."
 
 
 def _spread_class(cv: float) -> tuple[SpreadClass, str]:
@@ -395,11 +448,12 @@ def engagement(result: ScrapeResult, now: datetime) -> EngagementReport:
     """Every engagement signal of one account, over the recent posts of `now`'s window."""
     recent = recent_posts(result, now)  # sorted once for all of them
     rate_median = _by_followers(result, recent, "Engagement rate (median)", "median", now)
+    rate_by_views = _by_views(result, recent, now)
     return EngagementReport(
         rate_median=rate_median,
         rate_mean=_by_followers(result, recent, "Engagement rate (mean)", "mean", now),
-        rate_by_views=_by_views(result, recent, now),
+        rate_by_views=rate_by_views,
         likes_comments_ratio=_likes_comments(recent),
-        position=_position(result, rate_median),
+        position=_position(result, rate_median, rate_by_views),
         like_spread=like_spread(result),
     )

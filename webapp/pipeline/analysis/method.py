@@ -32,6 +32,7 @@ from webapp.pipeline.analysis.benchmarks import (
     FREQUENCY,
     INSTAGRAM_REACH_SHARE,
     INSTAGRAM_REACH_SOURCE,
+    VIEW_RATE_TOP,
     engagement_band,
 )
 
@@ -59,7 +60,7 @@ def method_notes(platform: Platform) -> list[MethodNote]:
     return [
         *_tier_notes(platform),
         *_reach_and_price_notes(platform),
-        *_engagement_notes(),
+        *_engagement_notes(platform),
         *_audience_notes(),
         *_comment_notes(),
         *_content_notes(),
@@ -67,6 +68,25 @@ def method_notes(platform: Platform) -> list[MethodNote]:
         *_disclosure_notes(),
         *_score_notes(),
     ]
+
+
+def _by_views_statement(platform: Platform) -> str:
+    per_view = VIEW_RATE_TOP.get(platform)
+    if per_view is None:
+        return ""
+    limit = engagement.IMPLAUSIBLE_MULTIPLE * per_view.top
+    return (
+        f" {platform.label} shows views on every post, so where at least "
+        f"{engagement.MIN_POSTS} recent posts carry them the test reads the median rate by "
+        f"views instead: above {limit:g}% of views ({engagement.IMPLAUSIBLE_MULTIPLE:g}x the top "
+        f"of the published per-view range, {per_view.top:g}%) it is implausible; under it, a rate "
+        "above the band is reach beyond the followers and scores as strong."
+    )
+
+
+def _by_views_source(platform: Platform) -> str | None:
+    per_view = VIEW_RATE_TOP.get(platform)
+    return None if per_view is None else per_view.source
 
 
 def _tier_notes(platform: Platform) -> list[MethodNote]:
@@ -162,7 +182,7 @@ def _reach_and_price_notes(platform: Platform) -> list[MethodNote]:
     return notes
 
 
-def _engagement_notes() -> list[MethodNote]:
+def _engagement_notes(platform: Platform) -> list[MethodNote]:
     return [
         MethodNote(
             topic="Engagement window",
@@ -193,9 +213,9 @@ def _engagement_notes() -> list[MethodNote]:
             statement=(
                 f"A median rate above {engagement.IMPLAUSIBLE_MULTIPLE:g}x the top of the tier's "
                 "band is implausible for an organic audience: the engagement part scores 0 and "
-                "the verdict is at most review. Our threshold."
+                "the verdict is at most review. Our threshold." + _by_views_statement(platform)
             ),
-            source=None,
+            source=_by_views_source(platform),
         ),
         MethodNote(
             topic="Sponsored engagement",

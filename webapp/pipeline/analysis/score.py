@@ -6,7 +6,10 @@ Parts and weights (each 0-100; the weights and the part formulas are assumptions
 stated in the report's "Method and assumptions"):
 - engagement 25 %: the median rate against its tier's published band; below it 0-40 in
   proportion to the band's low end, within it 50-90, above it 95 up to twice the band's top,
-  then falling to 50 at five times the top; beyond that the rate is implausible and scores 0;
+  then falling to 50 at five times the top; beyond that the rate is implausible and scores 0.
+  Where every post shows views (TikTok, YouTube) implausibility is judged by views instead
+  (engagement.py), and a rate above the band that the views explain scores 95: reach beyond
+  the followers;
 - audience 25 %: the quality-audience share (real and influencer accounts in the sample);
 - comments 15 %: 100 - 1.5 x the share of comments by a pod (only when the recurring commenters
   form one: comments.forms_pod) - the share of suspicious commenters - half the generic share
@@ -200,6 +203,19 @@ def _implausible_flag(families: Families) -> Flag | None:
     position = families.engagement.position
     if not position.implausible or position.rate is None:
         return None
+    if position.rate_by_views is not None and position.views_limit is not None:
+        return Flag(
+            rule=(
+                f"{CAPPING}: implausible engagement, over {position.views_limit:g} % of views "
+                f"({IMPLAUSIBLE_MULTIPLE:g}x the top of the published per-view range)"
+            ),
+            text=(
+                f"median {position.rate_by_views:g} % of views per post like or comment "
+                f"({position.rate:g} % of {position.followers:,} followers)."
+            ),
+            section="engagement",
+            metric="position",
+        )
     return Flag(
         rule=(
             f"{CAPPING}: implausible engagement, over {IMPLAUSIBLE_MULTIPLE:g}x the top of the "
@@ -361,6 +377,8 @@ def _engagement(families: Families) -> _Part:
     elif position.position == "within":
         span = position.band_high - position.band_low
         value = 50 + 40 * ((rate - position.band_low) / span if span else 0.5)
+    elif position.judged_by == "views":
+        value = 95.0  # above the band, and the views explain it: reach beyond the followers
     else:
         times = rate / position.band_high
         # 95 up to twice the band's top, then down to 50 at the implausible limit.
