@@ -178,6 +178,41 @@ def flat_then_jump() -> ScrapeResult:
     return _with_history(base, counts)
 
 
+def _viral(result: ScrapeResult, index: int, times: int) -> ScrapeResult:
+    """The account with post `index` (0 = newest) liked, commented and viewed `times` as much."""
+    posts = list(result.posts)
+    hit = posts[index]
+    posts[index] = hit.model_copy(
+        update={
+            "likes": (hit.likes or 0) * times,
+            "comments": (hit.comments or 0) * times,
+            "views": None if hit.views is None else hit.views * times,
+        }
+    )
+    return result.model_copy(update={"posts": posts})
+
+
+def viral_video(extra: int = 0) -> ScrapeResult:
+    """2. A flat 80,000-follower TikTok account whose video of 10 days ago went viral (40x its
+    usual likes): +18,000 followers that day and +6,000 the next, `extra` more the day after."""
+    base = _viral(
+        account(
+            platform=Platform.TIKTOK,
+            followers=80_000,
+            rate=6.0,
+            views_per_follower=0.5,
+            gain_per_day=0,
+        ),
+        index=3,  # published 10 days ago (every 3 days from 1 day ago)
+        times=40,
+    )
+    viral_day = (NOW - base.posts[3].published_at).days  # days ago, 10
+    counts = [56_000] * (91 - viral_day)
+    counts += [74_000, 80_000, 80_000 + extra]
+    counts += [counts[-1]] * (91 - len(counts))
+    return _with_history(base, counts)
+
+
 def monthly_poster() -> ScrapeResult:
     """3. A 10K account posting monthly at 2.5 % a post."""
     return account(followers=10_000, rate=2.5, posts=14, every_days=30, last_days_ago=5)
@@ -279,6 +314,12 @@ CASES: tuple[Case, ...] = (
     Case("healthy micro account", account, "recommended"),
     Case("1. 50M, steady +20k/day", steady_mega, "recommended"),
     Case("2. flat 4,000 then +3,000 in a day", flat_then_jump, "review or avoid"),
+    Case("2. TikTok, +30 % after a viral video", viral_video, "recommended"),
+    Case(
+        "2. the same, +150,000 more the day after",
+        lambda: viral_video(extra=150_000),
+        "review or avoid",
+    ),
     Case("3. 10K posting monthly at 2.5 %", monthly_poster, "recommended (engagement 2.5 %)"),
     Case("4. zero likes on every post", zero_likes, "avoid"),
     Case("4. 12 % real followers", mostly_fake_audience, "avoid"),

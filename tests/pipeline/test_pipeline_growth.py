@@ -17,7 +17,7 @@ from webapp.pipeline.analysis.growth import (
 )
 from webapp.pipeline.scraping.adapter import ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
-from webapp.pipeline.scraping.result import FollowerCount, Profile, ScrapeResult
+from webapp.pipeline.scraping.result import FollowerCount, Post, Profile, ScrapeResult
 from webapp.templating import metric_value
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -132,6 +132,86 @@ def test_a_flat_4000_account_that_jumps_3000_in_a_day_has_1_spike() -> None:
     assert report.spike_share.explanation == (
         "42.86 % of today's 7,000 followers arrived on 1 spike day (+3,000 in all)."
     )
+
+
+def gains_on(days: dict[int, int], span: int = 20) -> list[int]:
+    """Daily gains for `cumulative`: `days` maps a day (days from today) to its gain."""
+    gains = [0] * span
+    for offset, gain in days.items():
+        gains[offset - 1] = gain  # the last gain is today's (offset 0)
+    return gains
+
+
+def with_posts(result: ScrapeResult, engagement: Sequence[tuple[int, int]]) -> ScrapeResult:
+    """`engagement` as (days from today, likes) per post."""
+    posts = [
+        Post(
+            id=f"p{d}",
+            published_at=NOW + timedelta(days=d, hours=-2),
+            kind="video",
+            likes=likes,
+            comments=0,
+        )
+        for d, likes in engagement
+    ]
+    return result.model_copy(update={"posts": posts})
+
+
+# Eight posts of about 1,000 likes, and one of 20,000 (20x the median) five days ago.
+VIRAL_POSTS = [(-1, 1_000), (-3, 900), (-5, 20_000), (-7, 1_100), (-9, 1_000), (-11, 950)]
+VIRAL_POSTS += [(-13, 1_050), (-15, 1_000), (-17, 1_000)]
+
+
+@pytest.mark.parametrize("after", [0, 3])
+def test_a_jump_after_a_viral_post_is_listed_not_counted(after: int) -> None:
+    # A flat 4,000 account gains +3,000 on the viral post's day or 3 days after it.
+    gains = gains_on({-5 + after: 3_000})
+    result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS)
+    report = growth(result, [], NOW)
+    assert report.spike_days == []
+    assert report.spikes.value == 0
+    assert report.spike_share.value == 0
+    assert "1 jump followed a viral post and is not counted as a spike" in (
+        report.spikes.explanation
+    )
+    assert f"{day(-5 + after).isoformat()} (+3,000) after the post of {day(-5).isoformat()}" in (
+        report.spikes.explanation
+    )
+    assert "20x the median post" in report.spikes.explanation
+    assert [(e.kind, e.ref) for e in report.spikes.evidence] == [("post", "p-5")]
+
+
+@pytest.mark.parametrize(
+    ("gain_day", "gain", "why"),
+    [
+        (-1, 3_000, "four days after the post: too late"),
+        (-6, 3_000, "the day before the post"),
+        (-5, 20_001, "more followers than the post had likes"),
+    ],
+)
+def test_a_jump_a_viral_post_cannot_explain_is_still_a_spike(
+    gain_day: int, gain: int, why: str
+) -> None:
+    gains = gains_on({gain_day: gain})
+    result = with_posts(scrape(4_000 + gain, cumulative(4_000, gains)), VIRAL_POSTS)
+    report = growth(result, [], NOW)
+    assert [s.day for s in report.spike_days] == [day(gain_day)], why
+    assert "viral" not in report.spikes.explanation
+
+
+def test_a_post_explains_no_more_followers_than_its_likes_over_several_days() -> None:
+    # +15,000 on the post's day, then +6,000: 21,000 in all against 20,000 likes.
+    gains = gains_on({-5: 15_000, -4: 6_000})
+    result = with_posts(scrape(25_000, cumulative(4_000, gains)), VIRAL_POSTS)
+    report = growth(result, [], NOW)
+    assert [(s.day, s.gain) for s in report.spike_days] == [(day(-4), 6_000.0)]
+    assert "1 jump followed a viral post" in report.spikes.explanation
+
+
+def test_no_post_is_viral_among_fewer_than_five() -> None:
+    gains = gains_on({-5: 3_000})
+    result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS[:4])
+    assert growth(result, [], NOW).spikes.value == 1
 
 
 def test_the_jump_test_works_without_the_z_test() -> None:

@@ -22,6 +22,7 @@ from account_shapes import (
     tiktok_reach,
     tiktok_views,
     tiny_follower_sample,
+    viral_video,
     zero_likes,
 )
 
@@ -134,6 +135,26 @@ def test_impossible_engagement_is_a_red_flag_not_a_top_score() -> None:
     assert score.verdict != "recommended"
     assert any("implausible" in flag.rule for flag in score.red_flags)
     assert "implausible" in score.reasons[0].text
+
+
+def test_followers_won_by_a_viral_video_are_growth_not_a_spike() -> None:
+    report = report_of(viral_video())
+    score = score_of(report)
+    spikes = metric(report, "growth", "spikes")
+    assert spikes.value == 0
+    assert "2 jumps followed a viral post and are not counted as spikes" in spikes.explanation
+    assert part(score, "Growth") == 100
+    assert score.verdict == "recommended"
+
+
+def test_a_jump_beyond_what_the_viral_video_explains_is_still_a_spike() -> None:
+    # One more day gaining more followers than the viral post has likes and comments.
+    hit = viral_video().posts[3]
+    report = report_of(viral_video(extra=(hit.likes or 0) + (hit.comments or 0) + 1))
+    assert metric(report, "growth", "spikes").value == 1
+    score = score_of(report)
+    assert score.verdict == "review"
+    assert [flag.metric for flag in score.red_flags] == ["spike_share"]
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

@@ -8,7 +8,9 @@ observation are filled by spreading the change across the gap evenly, so every g
 Spikes and drops are judged on the day's growth rate (the gain as a share of the followers the
 day before), so the same rule fits a 4,000-follower account and a 50-million one: a day stands
 out when it is far from the account's own usual rate (a robust z-score) and large for the
-audience, or when it is a jump no organic day reaches whatever the account's history.
+audience, or when it is a jump no organic day reaches whatever the account's history. A jump
+that follows a post far above the account's usual engagement, with at least as many likes and
+comments as the followers gained, is a viral post at work: it is listed, not counted as a spike.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from webapp.models import Evidence, Metric, Snapshot
-from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 # Iglewicz and Hoaglin (1993), "How to Detect and Handle Outliers": modified z-score
 # M = 0.6745 (x - median) / MAD; |M| > 3.5 marks an outlier. 0.6745 makes MAD comparable to a
@@ -60,6 +62,13 @@ PROJECTION_DAYS = 30
 MIN_PROJECTION_GAINS = 7
 MAX_EVIDENCE = 10
 MAX_LISTED = 3  # days named in an explanation
+# Assumption: a post with 5 times the account's median likes + comments (over at least 5 posts)
+# has gone viral, and the followers it brings arrive on its day or in the 3 days after. It
+# explains at most as many new followers as it has likes and comments: far fewer people follow
+# after a post than like it, so a gain larger than the post's whole engagement is not its doing.
+VIRAL_MULTIPLE = 5.0
+VIRAL_MIN_POSTS = 5
+VIRAL_LAG_DAYS = 3
 
 
 class DailyGain(BaseModel):
@@ -257,6 +266,78 @@ def unusual_days(gains: Sequence[DailyGain]) -> UnusualDays:
     return UnusualDays(spikes=spikes, drops=drops, note=note)
 
 
+@dataclass(frozen=True, slots=True)
+class ViralDay:
+    """A jump explained by a viral post before it."""
+
+    day: UnusualDay
+    post: Post
+    multiple: float  # the post's interactions / the median post's
+
+
+def _interactions(post: Post) -> int:
+    return (post.likes or 0) + (post.comments or 0)
+
+
+def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDays, list[ViralDay]]:
+    """Split the spikes into those a viral post explains and the rest (still spikes). A post
+    explains gains up to its likes + comments, over the days it can explain (module notes)."""
+    counted = [p for p in posts if p.likes is not None]
+    if len(counted) < VIRAL_MIN_POSTS or not found.spikes:
+        return found, []
+    typical = median(_interactions(p) for p in counted)
+    viral = [p for p in counted if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1)]
+    left = {p.id: float(_interactions(p)) for p in viral}
+    spikes: list[UnusualDay] = []
+    explained: list[ViralDay] = []
+    for spike in found.spikes:  # oldest first: a post's engagement is spent in order
+        cause = next(
+            (
+                p
+                for p in sorted(viral, key=_interactions, reverse=True)
+                if 0 <= (spike.day - p.published_at.astimezone(UTC).date()).days <= VIRAL_LAG_DAYS
+                and left[p.id] >= spike.gain
+            ),
+            None,
+        )
+        if cause is None:
+            spikes.append(spike)
+            continue
+        left[cause.id] -= spike.gain
+        explained.append(ViralDay(spike, cause, _interactions(cause) / max(typical, 1)))
+    return UnusualDays(spikes=spikes, drops=found.drops, note=found.note), explained
+
+
+def _viral_note(viral: Sequence[ViralDay]) -> str:
+    if not viral:
+        return ""
+    named = ", ".join(
+        f"{v.day.day.isoformat()} ({v.day.gain:+,.0f}) after the post of "
+        f"{v.post.published_at.date().isoformat()} ({_interactions(v.post):,} likes and "
+        f"comments, {v.multiple:.0f}x the median post)"
+        for v in viral[:MAX_LISTED]
+    )
+    more = len(viral) - MAX_LISTED
+    named += f" and {more:,} more" if more > 0 else ""
+    return (
+        f" {_sentence(_plural(len(viral), 'jump'))} followed a viral post and "
+        f"{'is not counted as a spike' if len(viral) == 1 else 'are not counted as spikes'}: "
+        f"{named}."
+    )
+
+
+def _viral_evidence(viral: Sequence[ViralDay]) -> list[Evidence]:
+    return [
+        Evidence(
+            kind="post",
+            ref=v.post.id,
+            note=f"viral post ({v.multiple:.0f}x the median) before {v.day.day.isoformat()}'s "
+            f"{v.day.gain:+,.0f}",
+        )
+        for v in viral[:MAX_EVIDENCE]
+    ]
+
+
 def _listed(days: Sequence[UnusualDay]) -> str:
     named = ", ".join(
         f"{d.day.isoformat()} ({d.gain:+,.0f}, {_percent(d.share)})" for d in days[:MAX_LISTED]
@@ -287,13 +368,17 @@ def _no_gains(label: str, unit: Literal["count", "percent"], formula: str) -> Me
     )
 
 
-def _spike_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
+def _spike_metric(
+    gains: Sequence[DailyGain], found: UnusualDays, viral: Sequence[ViralDay] = ()
+) -> Metric:
     label = "Follower spikes"
     formula = (
         f"gain days of at least {MIN_DAY_CHANGE} followers where the growth rate (gain / "
         f"followers the day before) has a robust z-score above {Z_LIMIT:g} (Iglewicz and "
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
-        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}"
+        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day on or up to "
+        f"{VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
+        "comments and at least as many of them as the day's gain (a viral post)"
     )
     n = len(gains)
     if n == 0:
@@ -306,11 +391,11 @@ def _spike_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
         unit="count",
         explanation=(
             f"{_sentence(_plural(len(spikes), 'spike day'))} in {_plural(n, 'day')} of gains"
-            f"{listed}. {_sentence(found.note)}."
+            f"{listed}. {_sentence(found.note)}.{_viral_note(viral)}"
         ),
         formula=formula,
         sample_size=n,
-        evidence=_evidence(spikes),
+        evidence=[*_evidence(spikes), *_viral_evidence(viral)][:MAX_EVIDENCE],
     )
 
 
@@ -546,13 +631,13 @@ def _projection(
 def growth(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> GrowthReport:
     series = follower_series(result, history, now)
     gains = daily_gains(series)
-    found = unusual_days(gains)
+    found, viral = explain_viral(unusual_days(gains), result.posts)
     growth_30 = _growth(series, 30)
     growth_90 = _growth(series, 90)
     return GrowthReport(
         series=series,
         daily_gains=gains,
-        spikes=_spike_metric(gains, found),
+        spikes=_spike_metric(gains, found, viral),
         spike_share=_spike_share_metric(series, gains, found),
         drops=_drop_metric(gains, found),
         spike_days=found.spikes,

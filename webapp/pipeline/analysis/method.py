@@ -349,6 +349,17 @@ def _growth_notes() -> list[MethodNote]:
             source=None,
         ),
         MethodNote(
+            topic="Viral posts",
+            statement=(
+                f"A jump on the day of a post with {growth.VIRAL_MULTIPLE:g}x the median likes + "
+                f"comments (over at least {growth.VIRAL_MIN_POSTS} posts) or up to "
+                f"{growth.VIRAL_LAG_DAYS} days after it is the post's doing, not a spike, as long "
+                "as the followers it gained stay within the post's likes + comments (far fewer "
+                "people follow after a post than like it). Our thresholds."
+            ),
+            source=None,
+        ),
+        MethodNote(
             topic="Follower drops",
             statement=(
                 f"A loss of {growth.DROP_SHARE:.0%} of the followers in one day is a drop, the "
