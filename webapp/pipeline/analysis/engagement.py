@@ -326,7 +326,7 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
         )
         if views_rate is not None and per_view is not None and views_limit is not None:
             implausible = views_rate > views_limit
-            explanation += _by_views_note(views_rate, views_limit, per_view.source, position)
+            explanation += _by_views_note(views_rate, views_limit, per_view.top, position)
         else:
             implausible = rate.value > IMPLAUSIBLE_MULTIPLE * band.high
             if implausible:
@@ -355,24 +355,24 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
     )
 
 
-def _by_views_note(views_rate: float, limit: float, source: str, position: Position) -> str:
-    """What the rate by views says about the rate by followers, where every post shows views."""
+def _by_views_note(views_rate: float, limit: float, top: float, position: Position) -> str:
+    """What the rate by views says about the rate by followers, where every post shows views.
+    The per-view range's source is in the report's method notes."""
     measured = (
         f" Judged by views, which every post shows: {views_rate:.2f}% of views like or comment"
     )
+    yardstick = f"{limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the usual {top:g}% per view)"
     if views_rate > limit:
         return (
-            f"{measured}, above {limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the published"
-            f" per-view range; {source}): implausible for an organic audience, check for bought"
-            " likes."
+            f"{measured}, above {yardstick}: implausible for an organic audience, check for"
+            " bought likes."
         )
     if position == "above":
         return (
-            f"{measured}, under {limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the published"
-            f" per-view range; {source}), so the posts reach beyond the followers: a strength,"
-            " not a sign of bought likes."
+            f"{measured}, under {yardstick}, so the posts reach beyond the followers: a"
+            " strength, not a sign of bought likes."
         )
-    return f"{measured} (implausible above {limit:g}%)."
+    return f"{measured}; implausible only above {yardstick}."
 
 
 def _spread_class(cv: float) -> tuple[SpreadClass, str]:
