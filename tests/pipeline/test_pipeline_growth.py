@@ -199,6 +199,22 @@ def test_a_jump_a_viral_post_cannot_explain_is_still_a_spike(
     assert "viral" not in report.spikes.explanation
 
 
+@pytest.mark.parametrize(
+    ("caption", "hashtags"),
+    [("GIVEAWAY! Follow and tag 3 friends to enter", []), ("New drop", ["Gewinnspiel"])],
+)
+def test_a_jump_after_a_giveaway_is_still_a_spike(caption: str, hashtags: list[str]) -> None:
+    gains = gains_on({-5: 3_000})
+    result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS)
+    posts = [
+        p.model_copy(update={"caption": caption, "hashtags": hashtags}) if p.id == "p-5" else p
+        for p in result.posts
+    ]
+    report = growth(result.model_copy(update={"posts": posts}), [], NOW)
+    assert [s.day for s in report.spike_days] == [day(-5)]
+    assert "viral" not in report.spikes.explanation
+
+
 def test_a_post_explains_no_more_followers_than_its_likes_over_several_days() -> None:
     # +15,000 on the post's day, then +6,000: 21,000 in all against 20,000 likes.
     gains = gains_on({-5: 15_000, -4: 6_000})

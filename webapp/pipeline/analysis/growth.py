@@ -26,6 +26,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from webapp.models import Evidence, Metric, Snapshot
+from webapp.pipeline.analysis.keywords import Keywords, fold
+from webapp.pipeline.analysis.markers import GIVEAWAY_WORDS
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 # Iglewicz and Hoaglin (1993), "How to Detect and Handle Outliers": modified z-score
@@ -62,10 +64,12 @@ PROJECTION_DAYS = 30
 MIN_PROJECTION_GAINS = 7
 MAX_EVIDENCE = 10
 MAX_LISTED = 3  # days named in an explanation
+_GIVEAWAY = Keywords(GIVEAWAY_WORDS)
 # Assumption: a post with 5 times the account's median likes + comments (over at least 5 posts)
 # has gone viral, and the followers it brings arrive on its day or in the 3 days after. It
 # explains at most as many new followers as it has likes and comments: far fewer people follow
 # after a post than like it, so a gain larger than the post's whole engagement is not its doing.
+# A giveaway or contest never explains a jump: its followers come for the prize.
 VIRAL_MULTIPLE = 5.0
 VIRAL_MIN_POSTS = 5
 VIRAL_LAG_DAYS = 3
@@ -279,6 +283,12 @@ def _interactions(post: Post) -> int:
     return (post.likes or 0) + (post.comments or 0)
 
 
+def is_giveaway(post: Post) -> bool:
+    """The caption or hashtags announce a giveaway or contest (markers.GIVEAWAY_WORDS)."""
+    text = fold(" ".join([post.caption, *(f"#{tag}" for tag in post.hashtags)]))
+    return _GIVEAWAY.search(text)
+
+
 def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDays, list[ViralDay]]:
     """Split the spikes into those a viral post explains and the rest (still spikes). A post
     explains gains up to its likes + comments, over the days it can explain (module notes)."""
@@ -286,7 +296,11 @@ def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDay
     if len(counted) < VIRAL_MIN_POSTS or not found.spikes:
         return found, []
     typical = median(_interactions(p) for p in counted)
-    viral = [p for p in counted if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1)]
+    viral = [
+        p
+        for p in counted
+        if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1) and not is_giveaway(p)
+    ]
     left = {p.id: float(_interactions(p)) for p in viral}
     spikes: list[UnusualDay] = []
     explained: list[ViralDay] = []
@@ -378,7 +392,7 @@ def _spike_metric(
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
         f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day on or up to "
         f"{VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
-        "comments and at least as many of them as the day's gain (a viral post)"
+        "comments and at least as many of them as the day's gain (a viral post, not a giveaway)"
     )
     n = len(gains)
     if n == 0:

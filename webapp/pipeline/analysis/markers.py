@@ -63,6 +63,16 @@ PROMO_WORDS = (
     "desconto", "promocao", "znizka",
 )  # fmt: skip
 
+# Giveaways and contests, whose entry rule is usually "follow and tag": the followers they bring
+# come for the prize, so a jump after one is not organic growth (growth.py). Our list: the word
+# for a giveaway in the languages above, and the usual entry rules.
+GIVEAWAY_WORDS = (
+    "giveaway", "giveaways", "give away", "#giveaway", "contest", "#contest", "follow and tag",
+    "tag a friend", "tag your friends", "tag 2 friends", "tag 3 friends", "gewinnspiel",
+    "verlosung", "sorteo", "concurso", "concours", "jeu concours", "concorso", "sorteio",
+    "konkurs", "winactie", "tavling",
+)  # fmt: skip
+
 # A discount code named without the code itself.
 CODE_PHRASES = (
     "use my code", "with my code", "my discount code", "my promo code", "mit meinem code",

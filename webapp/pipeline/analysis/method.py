@@ -355,7 +355,8 @@ def _growth_notes() -> list[MethodNote]:
                 f"comments (over at least {growth.VIRAL_MIN_POSTS} posts) or up to "
                 f"{growth.VIRAL_LAG_DAYS} days after it is the post's doing, not a spike, as long "
                 "as the followers it gained stay within the post's likes + comments (far fewer "
-                "people follow after a post than like it). Our thresholds."
+                "people follow after a post than like it). A giveaway or contest never explains "
+                "a jump: its followers come for the prize. Our thresholds and word list."
             ),
             source=None,
         ),
