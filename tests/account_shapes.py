@@ -286,6 +286,13 @@ def tiny_follower_sample() -> ScrapeResult:
     return account(followers_sampled=3)
 
 
+def usernames_only() -> ScrapeResult:
+    """9. A follower list of usernames alone, as Instagram's own data export gives it."""
+    result = account(followers=30_000, rate=2.5)
+    names = [AccountStub(username=stub.username) for stub in result.follower_sample]
+    return result.model_copy(update={"follower_sample": names})
+
+
 def pod() -> ScrapeResult:
     """10. The same 12 accounts comment on nearly every post, within the hour."""
     result = account(followers=25_000, rate=2.6, comments_per_post=3)
@@ -331,5 +338,6 @@ CASES: tuple[Case, ...] = (
     Case("7. nothing to disclose", nothing_to_disclose, "recommended"),
     Case("8. last post 800 days ago", long_dead, "avoid"),
     Case("9. follower sample of 3", tiny_follower_sample, "says audience unmeasured"),
+    Case("9. followers listed by username only", usernames_only, "says audience unmeasured"),
     Case("10. engagement pod", pod, "avoid"),
 )

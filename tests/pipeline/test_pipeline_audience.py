@@ -306,6 +306,29 @@ def test_small_sample_is_not_enough_data() -> None:
     assert report.mean_fake_probability.value is None
 
 
+def test_followers_known_only_by_username_are_left_out_not_called_fake() -> None:
+    # Instagram's own data export lists followers by username alone.
+    names = [AccountStub(username=f"anna.meier{chr(97 + i)}") for i in range(20)]
+    report = audience(scrape(names))
+    assert report.quality_audience_share.value is None
+    assert report.fake_share.value is None
+    assert report.fake_share.explanation == (
+        "Not enough data (n=0): 0 sampled followers show their profile; 20 show only a username "
+        "(no posts, followers, following or picture), which says nothing about whether an "
+        "account is fake; at least 10 profiles are needed."
+    )
+
+
+def test_username_only_followers_are_left_out_of_a_measured_sample() -> None:
+    names = [AccountStub(username=f"anna.meier{chr(97 + i)}") for i in range(5)]
+    report = audience(scrape([*SAMPLE, *names]))
+    assert report.quality_audience_share.value == pytest.approx(60.0)  # 12 of the 20 profiles
+    assert report.quality_audience_share.sample_size == 20
+    assert report.quality_audience_share.explanation.endswith(
+        " 5 sampled accounts showing only a username left out."
+    )
+
+
 def test_wilson_interval_by_hand() -> None:
     # 0 of 10: (0, z^2 / (n + z^2)) = (0, 3.841459 / 13.841459).
     assert wilson_interval(0, 10) == pytest.approx((0.0, 0.277533), abs=1e-6)

@@ -22,6 +22,7 @@ from account_shapes import (
     tiktok_reach,
     tiktok_views,
     tiny_follower_sample,
+    usernames_only,
     viral_video,
     zero_likes,
 )
@@ -155,6 +156,14 @@ def test_a_jump_beyond_what_the_viral_video_explains_is_still_a_spike() -> None:
     score = score_of(report)
     assert score.verdict == "review"
     assert [flag.metric for flag in score.red_flags] == ["spike_share"]
+
+
+def test_a_follower_list_of_usernames_alone_leaves_the_audience_unmeasured() -> None:
+    score = score_of(report_of(usernames_only()))
+    assert part(score, "Audience") is None
+    assert score.vetoes == []
+    assert "audience" in {reason.section for reason in score.unmeasured}
+    assert score.verdict == "recommended"
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

@@ -1,7 +1,9 @@
 """Audience authenticity: who the sampled followers are, and how many look fake.
 
-Every sampled follower gets one audience type. Overlaps are resolved in this order, first match
-wins:
+Every sampled follower whose profile the source shows (posts, followers, following or picture)
+gets one audience type; one known only by its username is left out and counted as such, since
+nothing about it says fake or real (fake_account.shows_profile). Overlaps are resolved in this
+order, first match wins:
 
 1. suspicious: fake probability >= THRESHOLD (fake_account.py). First because a bought account
    with thousands of bought followers is not an influencer, and most follower bots also follow
@@ -43,6 +45,7 @@ from webapp.pipeline.analysis.fake_account import (
     fake_probability,
     probability_of,
     reasons_of,
+    shows_profile,
 )
 from webapp.pipeline.analysis.prevalence import SLOPE_BAND, fake_share_estimate, wilson_interval
 from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
@@ -124,16 +127,33 @@ def _evidence(accounts: Sequence[Scored]) -> list[Evidence]:
     ]
 
 
-def _not_enough(label: str, formula: str, n: int) -> Metric:
-    why = "no follower sample was fetched" if n == 0 else f"at least {MIN_SAMPLE} are needed"
+def _not_enough(label: str, formula: str, n: int, unknown: int = 0) -> Metric:
+    if unknown:
+        why = (
+            f"{n} sampled followers show their profile; {unknown:,} show only a username "
+            "(no posts, followers, following or picture), which says nothing about whether an "
+            f"account is fake; at least {MIN_SAMPLE} profiles are needed"
+        )
+    elif n == 0:
+        why = "0 sampled followers; no follower sample was fetched"
+    else:
+        why = f"{n} sampled followers; at least {MIN_SAMPLE} are needed"
     return Metric(
         label=label,
         value=None,
         unit="percent",
-        explanation=f"Not enough data (n={n}): {n} sampled followers; {why}.",
+        explanation=f"Not enough data (n={n}): {why}.",
         formula=formula,
         sample_size=n,
     )
+
+
+def _left_out(unknown: int) -> str:
+    """The sentence on accounts left out for showing only a username."""
+    if not unknown:
+        return ""
+    accounts = "account" if unknown == 1 else "accounts"
+    return f" {unknown:,} sampled {accounts} showing only a username left out."
 
 
 _TYPE_LABELS = {
@@ -161,12 +181,12 @@ def _in_words(interval: tuple[float, float]) -> str:
     return f"(95 % interval {interval[0]:.0f}-{interval[1]:.0f} %)"
 
 
-def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
+def _type_share(scored: Sequence[Scored], kind: AudienceType, unknown: int) -> Metric:
     label = _TYPE_LABELS[kind]
     formula = f"accounts of type {kind.value} / sampled followers * 100"
     n = len(scored)
     if n < MIN_SAMPLE:
-        return _not_enough(label, formula, n)
+        return _not_enough(label, formula, n, unknown)
     members = sorted((s for s in scored if s.kind is kind), key=_ORDER[kind])
     value = len(members) / n * 100
     interval = _percent(wilson_interval(len(members), n))
@@ -176,7 +196,7 @@ def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
         unit="percent",
         explanation=(
             f"{value:.1f}% {_in_words(interval)} of the {n} sampled followers "
-            f"({len(members)}) {_TYPE_WORDS[kind]}."
+            f"({len(members)}) {_TYPE_WORDS[kind]}.{_left_out(unknown)}"
         ),
         formula=formula + _WILSON,
         sample_size=n,
@@ -185,12 +205,12 @@ def _type_share(scored: Sequence[Scored], kind: AudienceType) -> Metric:
     )
 
 
-def _quality_share(scored: Sequence[Scored]) -> Metric:
+def _quality_share(scored: Sequence[Scored], unknown: int) -> Metric:
     label = "Quality audience"
     formula = "(real + influencer accounts) / sampled followers * 100"
     n = len(scored)
     if n < MIN_SAMPLE:
-        return _not_enough(label, formula, n)
+        return _not_enough(label, formula, n, unknown)
     quality = sum(1 for s in scored if s.kind in QUALITY_TYPES)
     value = quality / n * 100
     # The accounts that pull the share down, most suspicious first.
@@ -205,6 +225,7 @@ def _quality_share(scored: Sequence[Scored]) -> Metric:
         explanation=(
             f"{value:.1f}% {_in_words(interval)} of the {n} sampled followers ({quality}) are "
             f"real people or influencers; {n - quality} are suspicious or mass followers."
+            f"{_left_out(unknown)}"
         ),
         formula=formula + _WILSON,
         sample_size=n,
@@ -213,7 +234,7 @@ def _quality_share(scored: Sequence[Scored]) -> Metric:
     )
 
 
-def _fake_share(scored: Sequence[Scored]) -> Metric:
+def _fake_share(scored: Sequence[Scored], unknown: int) -> Metric:
     label = "Estimated fake followers"
     formula = (
         "s * 100, s maximising sum(ln(s * p + (1 - s) * (1 - p))) over the sampled followers, "
@@ -223,7 +244,7 @@ def _fake_share(scored: Sequence[Scored]) -> Metric:
     )
     n = len(scored)
     if n < MIN_SAMPLE:
-        return _not_enough(label, formula, n)
+        return _not_enough(label, formula, n, unknown)
     flagged = sum(1 for s in scored if s.probability >= THRESHOLD)
     share, bounds = fake_share_estimate([s.probability for s in scored])
     value = share * 100
@@ -236,6 +257,7 @@ def _fake_share(scored: Sequence[Scored]) -> Metric:
         explanation=(
             f"{value:.0f} % {_in_words(interval)} of {n} sampled followers look fake: "
             f"estimated from every account's fake probability ({flagged} at {THRESHOLD} or more)."
+            f"{_left_out(unknown)}"
         ),
         formula=formula,
         sample_size=n,
@@ -248,12 +270,12 @@ def _fake_share(scored: Sequence[Scored]) -> Metric:
     )
 
 
-def _mean_probability(scored: Sequence[Scored]) -> Metric:
+def _mean_probability(scored: Sequence[Scored], unknown: int) -> Metric:
     label = "Mean fake probability"
     formula = "mean(fake_probability(account)) * 100 over the sampled followers"
     n = len(scored)
     if n < MIN_SAMPLE:
-        return _not_enough(label, formula, n)
+        return _not_enough(label, formula, n, unknown)
     value = fmean(s.probability for s in scored) * 100
     top = sorted(scored, key=lambda s: -s.probability)
     evidence = [
@@ -266,7 +288,7 @@ def _mean_probability(scored: Sequence[Scored]) -> Metric:
         unit="percent",
         explanation=(
             f"On average a sampled follower is {value:.1f}% likely to be fake, over {n} "
-            "accounts (equal prior odds of fake and real)."
+            f"accounts (equal prior odds of fake and real).{_left_out(unknown)}"
         ),
         formula=formula,
         sample_size=n,
@@ -276,19 +298,21 @@ def _mean_probability(scored: Sequence[Scored]) -> Metric:
 
 def audience(result: ScrapeResult) -> AudienceReport:
     scored = []
-    for stub in result.follower_sample:
+    shown = [stub for stub in result.follower_sample if shows_profile(stub)]
+    unknown = len(result.follower_sample) - len(shown)
+    for stub in shown:
         parts = contributions(stub)
         probability = probability_of(parts)
         scored.append(Scored(stub, probability, audience_type(stub, probability), parts))
     chi, p = benford_metrics([stub.followers for stub in result.follower_sample])
     return AudienceReport(
-        fake_share=_fake_share(scored),
-        real_share=_type_share(scored, AudienceType.REAL),
-        influencer_share=_type_share(scored, AudienceType.INFLUENCER),
-        mass_follower_share=_type_share(scored, AudienceType.MASS_FOLLOWER),
-        suspicious_share=_type_share(scored, AudienceType.SUSPICIOUS),
-        quality_audience_share=_quality_share(scored),
-        mean_fake_probability=_mean_probability(scored),
+        fake_share=_fake_share(scored, unknown),
+        real_share=_type_share(scored, AudienceType.REAL, unknown),
+        influencer_share=_type_share(scored, AudienceType.INFLUENCER, unknown),
+        mass_follower_share=_type_share(scored, AudienceType.MASS_FOLLOWER, unknown),
+        suspicious_share=_type_share(scored, AudienceType.SUSPICIOUS, unknown),
+        quality_audience_share=_quality_share(scored, unknown),
+        mean_fake_probability=_mean_probability(scored, unknown),
         benford_chi_square=chi,
         benford_p_value=p,
     )

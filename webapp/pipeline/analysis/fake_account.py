@@ -143,6 +143,19 @@ def contributions(stub: AccountStub) -> dict[str, float]:
     return parts
 
 
+def shows_profile(stub: AccountStub) -> bool:
+    """Whether the source shows any of the profile fields the model reads besides the username
+    (posts, followers, following, picture). An account known only by its username, as
+    Instagram's own data export lists followers, sits at the intercept, which leans towards
+    fake: the audience leaves such accounts out rather than guess (audience.py)."""
+    return (
+        stub.posts is not None
+        or stub.followers is not None
+        or stub.following is not None
+        or stub.has_profile_pic is not None
+    )
+
+
 def fake_probability(stub: AccountStub) -> float:
     """Probability in [0, 1] that the account is fake, at even prior odds (see THRESHOLD)."""
     return probability_of(contributions(stub))
