@@ -228,6 +228,17 @@ def mostly_fake_audience() -> ScrapeResult:
     return account(followers=30_000, rate=2.5, fake_share=0.88)
 
 
+def weak_engagement() -> ScrapeResult:
+    """4. A clean 500,000-follower account whose posts reach 0.06 % of it: every other part
+    sound, the engagement a seventh of the tier's usual minimum."""
+    return account(followers=500_000, rate=0.06)
+
+
+def third_fake_audience() -> ScrapeResult:
+    """4. A 100,000-follower account with 35 % of its sampled followers fake."""
+    return account(followers=100_000, rate=1.5, fake_share=0.35)
+
+
 def tiktok_views() -> ScrapeResult:
     """4. A TikTok account whose views are impressions."""
     return account(platform=Platform.TIKTOK, followers=80_000, rate=5.0, views_per_follower=0.4)
@@ -330,6 +341,8 @@ CASES: tuple[Case, ...] = (
     Case("3. 10K posting monthly at 2.5 %", monthly_poster, "recommended (engagement 2.5 %)"),
     Case("4. zero likes on every post", zero_likes, "avoid"),
     Case("4. 12 % real followers", mostly_fake_audience, "avoid"),
+    Case("4. 500K at 0.06 % engagement", weak_engagement, "review or avoid"),
+    Case("4. 35 % fake followers", third_fake_audience, "review or avoid"),
     Case("4. TikTok, views as impressions", tiktok_views, "recommended"),
     Case("5. own replies + one superfan", own_replies_and_superfan, "recommended"),
     Case("6. 200 followers, ~1,072 % engagement", impossible_engagement, "not recommended"),

@@ -21,9 +21,11 @@ from account_shapes import (
     tiktok_bought_likes,
     tiktok_reach,
     tiktok_views,
+    third_fake_audience,
     tiny_follower_sample,
     usernames_only,
     viral_video,
+    weak_engagement,
     zero_likes,
 )
 
@@ -156,6 +158,29 @@ def test_a_jump_beyond_what_the_viral_video_explains_is_still_a_spike() -> None:
     score = score_of(report)
     assert score.verdict == "review"
     assert [flag.metric for flag in score.red_flags] == ["spike_share"]
+
+
+def test_weak_engagement_on_an_otherwise_sound_account_caps_the_verdict() -> None:
+    report = report_of(weak_engagement())
+    score = score_of(report)
+    assert score.vetoes == []  # above a tenth of the band's low end: not "no engagement"
+    [flag] = score.red_flags
+    assert flag.rule.startswith("Caps the verdict at review: weak engagement")
+    assert score.verdict == "review"
+    assert metric(report, "engagement", "rate_median").rating == "bad"
+    assert score.reasons[0].metric == "position"
+
+
+def test_a_third_of_the_audience_fake_caps_the_verdict() -> None:
+    report = report_of(third_fake_audience())
+    score = score_of(report)
+    fake = metric(report, "audience", "fake_share")
+    assert fake.value is not None
+    assert fake.value > 30
+    assert fake.rating == "bad"
+    assert score.vetoes == []  # the quality audience's interval is not all under 50 %
+    assert [flag.metric for flag in score.red_flags] == ["fake_share"]
+    assert score.verdict == "review"
 
 
 def test_a_follower_list_of_usernames_alone_leaves_the_audience_unmeasured() -> None:

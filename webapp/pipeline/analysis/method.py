@@ -432,8 +432,11 @@ def _score_notes() -> list[MethodNote]:
                 f"quality audience's whole 95 % interval under {score.MIN_QUALITY_AUDIENCE:g}%, "
                 f"over {score.MAX_POD_SHARE:g}% of comments from a pod, engagement under "
                 f"{score.NO_ENGAGEMENT_SHARE:.0%} of the band's low end, no post in "
-                f"{score.INACTIVE_DAYS:.0f} days. No post in {score.DORMANT_DAYS:.0f} days or "
-                "implausible engagement caps the verdict at review."
+                f"{score.INACTIVE_DAYS:.0f} days. No post in {score.DORMANT_DAYS:.0f} days, "
+                "implausible engagement, engagement under "
+                f"{score.WEAK_ENGAGEMENT_SHARE:.0%} of the band's low end, an estimated fake "
+                f"share over {score.MAX_FAKE_SHARE:g}% or spikes bringing "
+                f"{score.SPIKE_SHARE_CAP:g}% of the followers cap the verdict at review."
             ),
             source=None,
         ),

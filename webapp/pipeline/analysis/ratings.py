@@ -12,12 +12,12 @@ from collections.abc import Callable
 from webapp.models import Metric, Rating, ReportSection
 from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.families import Families, sections_of
-from webapp.pipeline.analysis.score import SPIKE_SHARE_CAP
+from webapp.pipeline.analysis.score import MAX_FAKE_SHARE, SPIKE_SHARE_CAP, WEAK_ENGAGEMENT_SHARE
 
 # Assumption: shares of bad signals (percent) up to the first figure are good, up to the second
 # worth a look, above it bad.
 Steps = tuple[float, float]
-FAKE_SHARE: Steps = (15.0, 30.0)
+FAKE_SHARE: Steps = (15.0, MAX_FAKE_SHARE)  # bad caps the verdict at review (score.py)
 GENERIC_SHARE: Steps = (30.0, 50.0)
 COPY_SHARE: Steps = (10.0, 25.0)
 SUSPICIOUS_COMMENTERS: Steps = (10.0, 25.0)
@@ -101,7 +101,7 @@ def _engagement(families: Families, metric: Metric) -> Rating:
     rate = metric.value or 0.0
     if rate >= position.band_low:
         return "good"
-    return "watch" if rate >= position.band_low / 2 else "bad"
+    return "watch" if rate >= WEAK_ENGAGEMENT_SHARE * position.band_low else "bad"
 
 
 def _pod(families: Families, metric: Metric) -> Rating:

@@ -26,8 +26,9 @@ unmeasured; a score needs the engagement part and at least half of the weight.
 Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid whatever the score
 (even with none): a quality audience whose whole 95 % interval is under 50 %, a pod writing over
 40 % of the comments, engagement under a tenth of the tier's usual minimum, no post in a year.
-Red flags are shown next to the verdict; three of them cap it at review: implausibly high
-engagement, no post in the last 90 days, and spikes that brought a tenth of the followers.
+Red flags are shown next to the verdict; five of them cap it at review: implausibly high
+engagement, engagement under half the tier's usual minimum, an estimated fake share over 30 %,
+no post in the last 90 days, and spikes that brought a tenth of the followers.
 """
 
 from __future__ import annotations
@@ -48,8 +49,14 @@ MIN_QUALITY_AUDIENCE = 50.0
 MAX_POD_SHARE = 40.0
 MIN_SCORED_WEIGHT = 0.5
 # Assumption: engagement under a tenth of the band's low end is no audience at all (zero likes
-# on every post is the extreme case).
+# on every post is the extreme case); under half of it, weak enough to look before paying (the
+# metric is rated bad from there, and a recommendation beside a bad rating would contradict it).
 NO_ENGAGEMENT_SHARE = 0.1
+WEAK_ENGAGEMENT_SHARE = 0.5
+# Assumption: an estimated fake share above 30 % (the fake-share rating's "bad" step) caps the
+# verdict at review: a third of the audience fake is not a creator to pay unseen, even when the
+# rest of the account is sound.
+MAX_FAKE_SHARE = 30.0
 # Assumption: an account silent for a year is not one to pay for a post now; silent for 90
 # days, it needs a look first (the activity part scores it 0 from there).
 INACTIVE_DAYS = 365.0
@@ -65,9 +72,9 @@ SPIKE_SHARE_CAP = 10.0
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
-    " disclosure 10 % (parts without data left out, weights renormalised); vetoes mean avoid,"
-    " implausible engagement, no post in 90 days or spikes bringing 10 % of the followers cap"
-    " the verdict at review"
+    " disclosure 10 % (parts without data left out, weights renormalised); vetoes mean avoid;"
+    " implausible engagement, engagement under half the tier's minimum, over 30 % fake followers,"
+    " no post in 90 days or spikes bringing 10 % of the followers cap the verdict at review"
 )
 
 
@@ -230,6 +237,36 @@ def _implausible_flag(families: Families) -> Flag | None:
     )
 
 
+def _weak_engagement_flag(families: Families) -> Flag | None:
+    position = families.engagement.position
+    rate = position.rate
+    if rate is None or not (
+        NO_ENGAGEMENT_SHARE * position.band_low <= rate < WEAK_ENGAGEMENT_SHARE * position.band_low
+    ):
+        return None
+    return Flag(
+        rule=(
+            f"{CAPPING}: weak engagement, under half the tier's usual minimum "
+            f"({position.band_low:g} %)"
+        ),
+        text=families.engagement.rate_median.explanation,
+        section="engagement",
+        metric="position",
+    )
+
+
+def _fake_share_flag(families: Families) -> Flag | None:
+    fake = families.audience.fake_share
+    if fake.value is None or fake.value <= MAX_FAKE_SHARE:
+        return None
+    return Flag(
+        rule=f"{CAPPING}: estimated fake followers over {MAX_FAKE_SHARE:g} %",
+        text=fake.explanation,
+        section="audience",
+        metric="fake_share",
+    )
+
+
 def _dormant_flag(families: Families) -> Flag | None:
     days = families.content.days_since_last_post
     if days.value is None or not DORMANT_DAYS < days.value <= INACTIVE_DAYS:
@@ -295,6 +332,8 @@ Rule = Callable[[Families], Flag | None]
 VETOES: tuple[Rule, ...] = (_audience_veto, _pod_veto, _no_engagement_veto, _inactive_veto)
 RED_FLAGS: tuple[Rule, ...] = (
     _implausible_flag,
+    _weak_engagement_flag,
+    _fake_share_flag,
     _dormant_flag,
     _uncertain_audience_flag,
     _spike_flag,
