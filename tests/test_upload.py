@@ -168,14 +168,14 @@ _CSV_BAD_LIKES = POSTS_CSV + "2026-11-27,5,1,,x,,\n2026-11-27,abc,1,,x,,\n"  # l
             id="csv-bad-date",
         ),
         pytest.param(
-            b"published_at,likes,comments\n2026-11-20,,1\n",
+            b"published_at,likes,comments\n2026-11-20,-5,1\n",
             {"platform": "instagram", "handle": "csv.creator", "followers": "100"},
             {},
             422,
             "invalid_upload",
-            {"line": 2, "column": "likes", "value": ""},
-            "Line 2, column likes: a value is required.",
-            id="csv-empty-likes",
+            {"line": 2, "column": "likes", "value": "-5"},
+            "Line 2, column likes: '-5' is not a whole number.",
+            id="csv-negative-likes",
         ),
         pytest.param(
             b"published_at,likes,comments\n",
@@ -375,6 +375,32 @@ async def test_a_csv_upload_completes_with_the_figures_of_its_posts(run_app: Run
     assert NO_COMMENTS in report["coverage"]
     assert NO_FOLLOWERS in report["coverage"]
     assert "unknown CSV columns ignored: mood" in report["coverage"]
+
+
+async def test_empty_csv_cells_are_counts_the_platform_hides(run_app: RunApp) -> None:
+    # Likes hidden on every post, comments turned off on one: the export leaves them empty.
+    hidden = (
+        "published_at,likes,comments\n2026-11-20,,20\n2026-11-22,,\n2026-11-24,,40\n2026-11-26,,5\n"
+    )
+    async with run_app() as app:
+        response = await _upload(
+            app, hidden.encode(), platform="instagram", handle="hidden.likes", followers="10000"
+        )
+        assert response.status_code == 202, response.text
+        job_id = response.json()["job_id"]
+        await app.wait_for_status(job_id, "completed")
+        report = await _report(app, job_id)
+    assert [(p["likes"], p["comments"]) for p in report["posts"]] == [
+        (None, 5),
+        (None, 40),
+        (None, None),
+        (None, 20),
+    ]
+    median = report["metrics"]["engagement_rate_median"]
+    assert median["value"] is None
+    assert median["explanation"].startswith(
+        "Not enough data (n=0): 4 of the 4 most recent posts hide their likes;"
+    )
 
 
 async def test_a_json_upload_completes_with_the_figures_of_its_posts(run_app: RunApp) -> None:

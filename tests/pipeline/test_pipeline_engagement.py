@@ -93,12 +93,25 @@ def test_hidden_comments_count_as_none_and_hidden_likes_are_skipped() -> None:
 
 @pytest.mark.parametrize("metric", [engagement_rate_median, engagement_rate_mean])
 def test_too_few_posts_is_not_enough_data(metric: Callable[[ScrapeResult], Metric]) -> None:
-    posts = [post(1, 10, 1), post(2, None, 3), post(3, None, 2), post(4, 12, 0)]
-    result = metric(scrape(posts))
+    result = metric(scrape([post(1, 10, 1), post(4, 12, 0)]))
     assert result.value is None
     assert result.sample_size == 2
     assert result.explanation.startswith("Not enough recent posts (n=2): ")
     assert "at least 3 posts" in result.explanation
+
+
+@pytest.mark.parametrize("metric", [engagement_rate_median, engagement_rate_mean])
+def test_hidden_likes_say_so_rather_than_too_few_posts(
+    metric: Callable[[ScrapeResult], Metric],
+) -> None:
+    posts = [post(1, 10, 1), post(2, None, 3), post(3, None, 2), post(4, 12, 0)]
+    result = metric(scrape(posts))
+    assert result.value is None
+    assert result.sample_size == 2
+    assert result.explanation == (
+        "Not enough data (n=2): 2 of the 4 most recent posts hide their likes; engagement needs "
+        "likes on at least 3 posts."
+    )
 
 
 def test_zero_followers_is_not_enough_data() -> None:

@@ -148,14 +148,23 @@ def _by_followers(
             sample_size=n,
         )
     if n < MIN_POSTS:
+        hidden = len(recent) - n
+        why = (
+            f"Not enough recent posts (n={n}): engagement needs likes on at least {MIN_POSTS} "
+            f"posts{_window(now)}."
+        )
+        if hidden:
+            posts_word = "post hides its" if hidden == 1 else "posts hide their"
+            why = (
+                f"Not enough data (n={n}): {hidden} of the {len(recent)} most recent "
+                f"{posts_word} likes; engagement needs likes on at least {MIN_POSTS} posts"
+                f"{_window(now)}."
+            )
         return Metric(
             label=label,
             value=None,
             unit="percent",
-            explanation=(
-                f"Not enough recent posts (n={n}): engagement needs likes on at least "
-                f"{MIN_POSTS} posts{_window(now)}."
-            ),
+            explanation=why,
             formula=formula,
             sample_size=n,
         )

@@ -123,15 +123,16 @@ def _post(row: list[str], columns: dict[str, int], line: int, platform: Platform
             )
         return value
 
-    views = cell("views")
+    views, likes, comments = cell("views"), cell("likes"), cell("comments")
     return Post(
         id=f"line-{line}",
         url=cell("url"),
         published_at=_moment(cell("published_at"), line),
         kind=_DEFAULT_KIND[platform],
         caption=cell("caption"),
-        likes=_count(cell("likes"), line, "likes"),
-        comments=_count(cell("comments"), line, "comments"),
+        # An empty cell is a count the platform hides (likes hidden, comments turned off).
+        likes=_count(likes, line, "likes") if likes else None,
+        comments=_count(comments, line, "comments") if comments else None,
         views=_count(views, line, "views") if views else None,
     )
 
@@ -146,8 +147,6 @@ def _count(value: str, line: int, column: str) -> int:
             f"Line {line}, column {column}: {value[:40]!r} is above the largest count "
             f"accepted, {MAX_COUNT:,}."
         )
-    elif not value:
-        message = f"Line {line}, column {column}: a value is required."
     else:
         message = f"Line {line}, column {column}: {value[:40]!r} is not a whole number."
     raise InvalidUpload(
