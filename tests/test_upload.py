@@ -100,6 +100,8 @@ def _value(report: dict[str, Any], metric: str) -> float | None:
 
 _BAD_SCHEMA = json.loads(json.dumps(SCRAPE_RESULT))
 _BAD_SCHEMA["posts"][1]["likes"] = -5
+_FUTURE_POST = json.loads(json.dumps(SCRAPE_RESULT))
+_FUTURE_POST["posts"][2]["published_at"] = "2027-01-05T09:00:00Z"
 _CSV_BAD_LIKES = POSTS_CSV + "2026-11-27,5,1,,x,,\n2026-11-27,abc,1,,x,,\n"  # line 7
 
 
@@ -166,6 +168,27 @@ _CSV_BAD_LIKES = POSTS_CSV + "2026-11-27,5,1,,x,,\n2026-11-27,abc,1,,x,,\n"  # l
             {"line": 3, "column": "published_at", "value": "yesterday"},
             "Line 3, column published_at: 'yesterday' is not a date",
             id="csv-bad-date",
+        ),
+        pytest.param(
+            _json_file(_FUTURE_POST),
+            {"platform": "tiktok"},
+            {},
+            422,
+            "invalid_upload",
+            {"path": "posts[2].published_at", "value": "2027-01-05T09:00:00+00:00"},
+            "posts[2].published_at: 2027-01-05T09:00:00+00:00 is in the future",
+            id="json-future-post",
+        ),
+        pytest.param(
+            b"published_at,likes,comments\n2026-11-20,5,1\n2026-12-01,5,1\n",
+            {"platform": "instagram", "handle": "csv.creator", "followers": "100"},
+            {},
+            422,
+            "invalid_upload",
+            {"line": 3, "column": "published_at", "value": "2026-12-01T00:00:00+00:00"},
+            "Line 3, column published_at: 2026-12-01T00:00:00+00:00 is in the future (now is "
+            "2026-11-28 12:00 UTC). Check the export's dates.",
+            id="csv-future-post",
         ),
         pytest.param(
             b"published_at,likes,comments\n2026-11-20,-5,1\n",
@@ -477,7 +500,8 @@ async def test_an_unfinished_upload_job_resumes_at_start_up(
             handle="resumed.csv",
             followers=10_000,
             data=POSTS_CSV.encode(),
-        )
+        ),
+        clock.now(),
     )
     job = replace(
         Job.new(

@@ -46,8 +46,8 @@ class Health:
     subscribers: int
 
 
-def _parsed(upload: UploadRequest) -> tuple[ScrapeResult, str]:
-    result = parse_upload(upload)
+def _parsed(upload: UploadRequest, now: datetime) -> tuple[ScrapeResult, str]:
+    result = parse_upload(upload, now)
     return result, result.model_dump_json()
 
 
@@ -112,7 +112,7 @@ class JobService:
     async def submit_upload(self, upload: UploadRequest) -> Submission:
         """Parse the file (a bad one raises before anything is stored), then submit its job."""
         # A 5 MiB file takes a while to parse; a thread keeps the loop serving streams.
-        result, upload_json = await asyncio.to_thread(_parsed, upload)
+        result, upload_json = await asyncio.to_thread(_parsed, upload, self._clock.now())
         # The digest is of the parsed result, not the raw bytes: it also covers the form's
         # handle and followers, so the same file with another follower count is a new job.
         digest = hashlib.sha256(upload_json.encode()).hexdigest()

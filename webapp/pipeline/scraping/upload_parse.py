@@ -7,8 +7,9 @@ anything is stored, and the job only ever reads a result that is known to be val
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from webapp.errors import EmptyUpload, InvalidInput, UnsupportedUpload
+from webapp.errors import EmptyUpload, InvalidInput, InvalidUpload, UnsupportedUpload
 from webapp.handles import normalise_handle
 from webapp.models import Platform
 from webapp.pipeline.scraping.limits import within_limits
@@ -19,6 +20,9 @@ from webapp.pipeline.scraping.upload_json import parse_json
 UPLOAD_SOURCE = "upload"
 NO_COMMENTS = "comments not included in the upload"
 NO_FOLLOWERS = "follower list not available from an upload"
+# Assumption: a post dated up to a day ahead is a time-zone slip (a date without a zone is read
+# as UTC); later than that, the export's dates are wrong and every recency figure with them.
+FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +36,37 @@ class UploadRequest:
     refresh: bool = False
 
 
-def parse_upload(upload: UploadRequest) -> ScrapeResult:
-    """The file's account, cut to what the analysis keeps (limits.py)."""
+def parse_upload(upload: UploadRequest, now: datetime) -> ScrapeResult:
+    """The file's account, cut to what the analysis keeps (limits.py); `now` refuses posts
+    dated in the future."""
     text = _text(upload.data)
     if text.lstrip()[:1] in ("{", "["):
-        return within_limits(_from_json(parse_json(text), upload))
-    return within_limits(_from_csv(text, upload))
+        result = _from_json(parse_json(text), upload)
+        _refuse_future(result, now, csv=False)
+    else:
+        result = _from_csv(text, upload)
+        _refuse_future(result, now, csv=True)
+    return within_limits(result)
+
+
+def _refuse_future(result: ScrapeResult, now: datetime, *, csv: bool) -> None:
+    latest = now + FUTURE_SLACK
+    for index, post in enumerate(result.posts):
+        if post.published_at <= latest:
+            continue
+        when = post.published_at.isoformat()
+        if csv:
+            line = int(post.id.removeprefix("line-"))
+            raise InvalidUpload(
+                f"Line {line}, column published_at: {when} is in the future (now is "
+                f"{now:%Y-%m-%d %H:%M} UTC). Check the export's dates.",
+                details={"field": "file", "line": line, "column": "published_at", "value": when},
+            )
+        raise InvalidUpload(
+            f"posts[{index}].published_at: {when} is in the future (now is "
+            f"{now:%Y-%m-%d %H:%M} UTC). Check the export's dates.",
+            details={"field": "file", "path": f"posts[{index}].published_at", "value": when},
+        )
 
 
 def _text(data: bytes) -> str:
