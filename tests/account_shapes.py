@@ -282,6 +282,12 @@ def tiktok_bought_likes() -> ScrapeResult:
     return account(platform=Platform.TIKTOK, followers=50_000, rate=20, views_per_follower=0.25)
 
 
+def small_personal_account() -> ScrapeResult:
+    """6. A 500-follower personal account whose posts get 30 % of its followers in likes: over
+    5x the nano band's top, and the median of InstaFake's real accounts of its size is 23 %."""
+    return account(followers=500, rate=30, followers_sampled=60)
+
+
 def nothing_to_disclose() -> ScrapeResult:
     """7. No post is paid or looks paid: disclosure has nothing to check."""
     return account()
@@ -346,6 +352,7 @@ CASES: tuple[Case, ...] = (
     Case("4. TikTok, views as impressions", tiktok_views, "recommended"),
     Case("5. own replies + one superfan", own_replies_and_superfan, "recommended"),
     Case("6. 200 followers, ~1,072 % engagement", impossible_engagement, "not recommended"),
+    Case("6. 500 followers at 30 % engagement", small_personal_account, "recommended"),
     Case("6. TikTok, views 10x the followers", tiktok_reach, "recommended"),
     Case("6. TikTok, likes on ~95 % of views", tiktok_bought_likes, "not recommended"),
     Case("7. nothing to disclose", nothing_to_disclose, "recommended"),

@@ -17,6 +17,7 @@ from account_shapes import (
     nothing_to_disclose,
     own_replies_and_superfan,
     pod,
+    small_personal_account,
     steady_mega,
     third_fake_audience,
     tiktok_bought_likes,
@@ -189,6 +190,21 @@ def test_a_follower_list_of_usernames_alone_leaves_the_audience_unmeasured() -> 
     assert score.vetoes == []
     assert "audience" in {reason.section for reason in score.unmeasured}
     assert score.verdict == "recommended"
+
+
+def test_a_small_personal_account_engaging_like_one_is_not_implausible() -> None:
+    report = report_of(small_personal_account())
+    score = score_of(report)
+    assert metric(report, "engagement", "rate_median").value > 28.75  # 5x the nano top
+    assert score.red_flags == []
+    assert (part(score, "Engagement") or 0) > 80
+    assert score.verdict == "recommended"
+
+
+def test_the_200_follower_account_with_2000_likes_a_post_is_still_implausible() -> None:
+    score = score_of(report_of(impossible_engagement()))
+    [flag] = score.red_flags
+    assert "more likes and comments a post than followers" in flag.rule
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

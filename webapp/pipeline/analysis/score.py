@@ -6,7 +6,8 @@ Parts and weights (each 0-100; the weights and the part formulas are assumptions
 stated in the report's "Method and assumptions"):
 - engagement 25 %: the median rate against its tier's published band; below it 0-40 in
   proportion to the band's low end, within it 50-90, above it 95 up to twice the band's top,
-  then falling to 50 at five times the top; beyond that the rate is implausible and scores 0.
+  then falling to 50 at five times the top (at 100 % under 1,000 followers, where no band is
+  published); beyond that the rate is implausible and scores 0.
   Where every post shows views (TikTok, YouTube) implausibility is judged by views instead
   (engagement.py), and a rate above the band that the views explain scores 95: reach beyond
   the followers;
@@ -223,6 +224,16 @@ def _implausible_flag(families: Families) -> Flag | None:
             section="engagement",
             metric="position",
         )
+    if position.followers_limit > IMPLAUSIBLE_MULTIPLE * position.band_high:
+        return Flag(
+            rule=(
+                f"{CAPPING}: implausible engagement, more likes and comments a post than "
+                f"followers (over {position.followers_limit:g} %)"
+            ),
+            text=f"median {position.rate:g} % of {position.followers:,} followers per post.",
+            section="engagement",
+            metric="position",
+        )
     return Flag(
         rule=(
             f"{CAPPING}: implausible engagement, over {IMPLAUSIBLE_MULTIPLE:g}x the top of the "
@@ -419,10 +430,10 @@ def _engagement(families: Families) -> _Part:
     elif position.judged_by == "views":
         value = 95.0  # above the band, and the views explain it: reach beyond the followers
     else:
-        times = rate / position.band_high
         # 95 up to twice the band's top, then down to 50 at the implausible limit.
-        over = (times - STRONG_UP_TO) / (IMPLAUSIBLE_MULTIPLE - STRONG_UP_TO)
-        value = 95.0 if times <= STRONG_UP_TO else 95 - 45 * over
+        strong = STRONG_UP_TO * position.band_high
+        over = (rate - strong) / (position.followers_limit - strong)
+        value = 95.0 if rate <= strong else 95 - 45 * over
     return _part("engagement", "Engagement", 0.25, value, position.explanation, "position")
 
 
