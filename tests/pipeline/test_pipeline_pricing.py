@@ -141,6 +141,13 @@ def test_youtube_without_views_is_not_enough_data() -> None:
         assert metric.explanation.startswith("Not enough data (n=1): ")
 
 
+def test_views_of_zero_are_views_not_shown_never_a_price_of_zero() -> None:
+    report = price(scrape(5_000, Platform.TIKTOK, [0, 0, 0, 0], likes=150), 1.0)
+    for metric in (report.reach, report.price_low, report.price_high):
+        assert metric.value is None
+        assert metric.explanation.startswith("Not enough data (n=0): views are shown on 0 ")
+
+
 def test_no_genuine_viewers_is_not_enough_data() -> None:
     metric = price(instagram(20_000, TYPICAL), 0.0).cost_per_genuine_viewer
     assert metric.value is None

@@ -100,7 +100,9 @@ def _none(
 def _views(result: ScrapeResult, now: datetime | None) -> Metric:
     label = "Views per post"
     formula = f"median(views) over the {RECENT_POSTS} most recent posts with views"
-    posts = [p for p in recent_posts(result, now) if p.views is not None]
+    # A count of 0 views is an export that does not carry them (a post cannot be seen by no
+    # one and still be priced), as the rate by views reads it too.
+    posts = [p for p in recent_posts(result, now) if p.views]
     n = len(posts)
     if n < MIN_POSTS:
         return _none(
