@@ -213,6 +213,11 @@ def viral_video(extra: int = 0) -> ScrapeResult:
     return _with_history(base, counts)
 
 
+def shrinking() -> ScrapeResult:
+    """2. A 300,000-follower account losing 150 followers a day: -4.3 % in 90 days, no spike."""
+    return account(followers=300_000, rate=1.0, gain_per_day=-150)
+
+
 def monthly_poster() -> ScrapeResult:
     """3. A 10K account posting monthly at 2.5 % a post."""
     return account(followers=10_000, rate=2.5, posts=14, every_days=30, last_days_ago=5)
@@ -344,6 +349,7 @@ CASES: tuple[Case, ...] = (
         lambda: viral_video(extra=150_000),
         "review or avoid",
     ),
+    Case("2. 300K losing 150 a day", shrinking, "growth not praised"),
     Case("3. 10K posting monthly at 2.5 %", monthly_poster, "recommended (engagement 2.5 %)"),
     Case("4. zero likes on every post", zero_likes, "avoid"),
     Case("4. 12 % real followers", mostly_fake_audience, "avoid"),

@@ -17,6 +17,7 @@ from account_shapes import (
     nothing_to_disclose,
     own_replies_and_superfan,
     pod,
+    shrinking,
     small_personal_account,
     steady_mega,
     third_fake_audience,
@@ -205,6 +206,17 @@ def test_the_200_follower_account_with_2000_likes_a_post_is_still_implausible() 
     score = score_of(report_of(impossible_engagement()))
     [flag] = score.red_flags
     assert "more likes and comments a post than followers" in flag.rule
+
+
+def test_a_shrinking_audience_is_not_praised_for_having_no_spike() -> None:
+    report = report_of(shrinking())
+    score = score_of(report)
+    lost = metric(report, "growth", "growth_90d_percent").value
+    assert lost == pytest.approx(-4.31, abs=0.01)
+    assert part(score, "Growth") == pytest.approx(100 + 10 * lost, abs=0.1)
+    growth = next(sub for sub in score.sub_scores if sub.key == "growth")
+    assert growth.explanation.startswith("The audience is shrinking: ")
+    assert all(reason.section != "growth" for reason in score.reasons)
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

@@ -382,7 +382,9 @@ def _growth_notes() -> list[MethodNote]:
                 f"The growth part scores 100 - {score.POINTS_PER_SPIKE:g} per spike day and at "
                 f"most 100 - {score.POINTS_PER_SPIKE_SHARE:g} x the percent of today's "
                 f"followers gained on spike days; {score.SPIKE_SHARE_CAP:g} % or more caps the "
-                "verdict at review. Our thresholds."
+                f"verdict at review. A shrinking audience scores at most 100 - "
+                f"{score.POINTS_PER_PERCENT_LOST:g} x the percent lost over 90 days (30 with "
+                "less history). Our thresholds."
             ),
             source=None,
         ),

@@ -16,7 +16,7 @@ stated in the report's "Method and assumptions"):
   form one: comments.forms_pod) - the share of suspicious commenters - half the generic share
   above 50 %; needs enough comments for the generic share;
 - growth 15 %: 100 - 35 per spike day, at most 100 - 3 x the percent of today's followers gained
-  on spike days;
+  on spike days, and at most 100 - 10 x the percent lost over 90 days (30 with less history);
 - activity 10 %: days since the last post: <= 14 -> 100, <= 30 -> 75, <= 90 -> 40, else 0;
 - disclosure 10 %: 100 x (1 - (undisclosed + 0.5 buried + 0.25 weak) / posts needing one);
   left out when no post needs a disclosure (there is nothing to check).
@@ -70,6 +70,10 @@ STRONG_UP_TO = 2.0
 POINTS_PER_SPIKE = 35.0
 POINTS_PER_SPIKE_SHARE = 3.0
 SPIKE_SHARE_CAP = 10.0
+# Assumption: a shrinking audience costs the growth part 10 points per percent of followers lost
+# over 90 days (over 30 days when the history is shorter): -4 % leaves 60, -10 % leaves 0. A
+# sponsor buys today's audience and where it heads; no spike is no praise when it is shrinking.
+POINTS_PER_PERCENT_LOST = 10.0
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
@@ -465,13 +469,24 @@ def _comments(families: Families) -> _Part:
 
 
 def _growth(families: Families) -> _Part:
-    spikes = families.growth.spikes
+    growth = families.growth
+    spikes = growth.spikes
     if spikes.value is None:
         return _part("growth", "Growth", 0.15, None, spikes.explanation, "spikes")
     value = 100 - POINTS_PER_SPIKE * spikes.value
-    share = families.growth.spike_share.value
+    share = growth.spike_share.value
     if share is not None:
         value = min(value, 100 - POINTS_PER_SPIKE_SHARE * share)
+    key, change = (
+        ("growth_90d_percent", growth.growth_90d_percent)
+        if growth.growth_90d_percent.value is not None
+        else ("growth_30d_percent", growth.growth_30d_percent)
+    )
+    if change.value is not None and change.value < 0:
+        shrinking = 100 + POINTS_PER_PERCENT_LOST * change.value
+        if shrinking < value:
+            explanation = f"The audience is shrinking: {change.explanation} {spikes.explanation}"
+            return _part("growth", "Growth", 0.15, shrinking, explanation, key)
     return _part("growth", "Growth", 0.15, value, spikes.explanation, "spikes")
 
 
