@@ -315,6 +315,22 @@ def usernames_only() -> ScrapeResult:
     return result.model_copy(update={"follower_sample": names})
 
 
+def friends_on_every_post() -> ScrapeResult:
+    """5. A 600-follower account whose four friends comment on every post, about the post."""
+    result = account(followers=600, rate=8.0, comments_per_post=1)
+    extra = [
+        Comment(
+            post_id=post.id,
+            author=f"friend.{name}",
+            text=_COMMENTS[(i + k) % len(_COMMENTS)],
+            published_at=post.published_at + timedelta(hours=3 + k),
+        )
+        for i, post in enumerate(result.posts)
+        for k, name in enumerate(("lena", "tom", "mia", "paul"))
+    ]
+    return result.model_copy(update={"comments": [*result.comments, *extra]})
+
+
 def pod() -> ScrapeResult:
     """10. The same 12 accounts comment on nearly every post, within the hour."""
     result = account(followers=25_000, rate=2.6, comments_per_post=3)
@@ -357,6 +373,7 @@ CASES: tuple[Case, ...] = (
     Case("4. 35 % fake followers", third_fake_audience, "review or avoid"),
     Case("4. TikTok, views as impressions", tiktok_views, "recommended"),
     Case("5. own replies + one superfan", own_replies_and_superfan, "recommended"),
+    Case("5. 600 followers, four friends on every post", friends_on_every_post, "recommended"),
     Case("6. 200 followers, ~1,072 % engagement", impossible_engagement, "not recommended"),
     Case("6. 500 followers at 30 % engagement", small_personal_account, "recommended"),
     Case("6. TikTok, views 10x the followers", tiktok_reach, "recommended"),

@@ -14,7 +14,7 @@ from webapp.pipeline.analysis.comment_text import (
     is_question,
     purchase_phrases,
 )
-from webapp.pipeline.analysis.comments import comment_signals
+from webapp.pipeline.analysis.comments import comment_signals, forms_pod
 from webapp.pipeline.scraping.adapter import ScrapeRequest
 from webapp.pipeline.scraping.demo import DemoAdapter
 from webapp.pipeline.scraping.result import AccountStub, Comment, Profile, ScrapeResult
@@ -146,6 +146,42 @@ def fake() -> AccountStub:
 
 def real() -> AccountStub:
     return AccountStub(username="y", followers=300, following=400, posts=25, has_profile_pic=True)
+
+
+FRIEND_LINES = (
+    "The blue of that door in Porto!",
+    "Did you end up trying the bakery we talked about?",
+    "Your sister looks so happy here",
+    "Which trail was this, the one above the lake?",
+)
+
+
+def club(texts: tuple[str, ...]) -> list[Comment]:
+    """Four friends comment on each of 8 posts (32 comments), one line each, in turn."""
+    return [
+        comment(f"p{post}", f"friend{who}", texts[(post + who) % len(texts)])
+        for post in range(8)
+        for who in range(4)
+    ]
+
+
+def test_friends_writing_about_the_posts_are_not_a_pod() -> None:
+    report = comment_signals(scrape(club(FRIEND_LINES)))
+    assert report.recurring_commenters.value == 4
+    assert report.recurring_comment_share.value == 100.0
+    assert report.recurring_generic_share == 0.0
+    assert forms_pod(report) is False
+    assert (
+        "Not a pod: 0 of their 32 comments are generic praise or emoji, under 50 %"
+        in report.recurring_comment_share.explanation
+    )
+
+
+def test_the_same_friends_writing_generic_praise_are_a_pod() -> None:
+    report = comment_signals(scrape(club(("great post!", "🔥🔥", "love it", "amazing"))))
+    assert report.recurring_generic_share == 1.0
+    assert forms_pod(report) is True
+    assert "Not a pod" not in report.recurring_comment_share.explanation
 
 
 def test_suspicious_commenters_by_hand() -> None:

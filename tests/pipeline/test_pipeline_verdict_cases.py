@@ -10,6 +10,7 @@ from account_shapes import (
     NOW,
     account,
     flat_then_jump,
+    friends_on_every_post,
     impossible_engagement,
     long_dead,
     monthly_poster,
@@ -217,6 +218,18 @@ def test_a_shrinking_audience_is_not_praised_for_having_no_spike() -> None:
     growth = next(sub for sub in score.sub_scores if sub.key == "growth")
     assert growth.explanation.startswith("The audience is shrinking: ")
     assert all(reason.section != "growth" for reason in score.reasons)
+
+
+def test_friends_commenting_on_every_post_about_the_posts_are_no_pod() -> None:
+    report = report_of(friends_on_every_post())
+    score = score_of(report)
+    assert metric(report, "comments", "recurring_commenters").value == 4
+    share = metric(report, "comments", "recurring_comment_share")
+    assert share.value is not None
+    assert share.value > 40  # over the veto's share: only their specific comments clear them
+    assert "Not a pod: 0 of their" in share.explanation
+    assert score.vetoes == []
+    assert score.verdict == "recommended"
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

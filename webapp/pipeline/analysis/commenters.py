@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
@@ -25,6 +26,11 @@ MIN_STUBBED_AUTHORS = 5
 MIN_POD_MEMBERS = 3
 MIN_POD_POSTS = 5
 MIN_POD_COMMENTS = 30
+# Assumption: a pod's comments are the obligatory kind, praise or emoji that fits any post
+# ("great post!", "🔥🔥"), written to lift the post rather than to answer it; friends and regulars
+# write about the post. So recurring commenters are a pod only when at least half of their
+# comments are generic (comment_text.py's rule).
+POD_GENERIC_SHARE = 0.5
 
 # A commenter looks fake when at least two of these hold (one alone is common among real, quiet
 # accounts). The shapes follow the fake accounts of the InstaFake data set
@@ -55,8 +61,11 @@ def recurring_authors(comments: list[Comment]) -> tuple[int, dict[str, int]]:
     }
 
 
-def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
-    """(how many recurring commenters, the share of comments they wrote)."""
+def recurring_metrics(
+    comments: list[Comment], generic: Sequence[bool]
+) -> tuple[Metric, Metric, float | None]:
+    """(how many recurring commenters, the share of comments they wrote, the share of their
+    comments that are generic); `generic` says of each comment whether it is."""
     count_label, share_label = "Recurring commenters", "Comments by recurring commenters"
     commented, recurring = recurring_authors(comments)
     if commented < MIN_COMMENTED_POSTS:
@@ -67,6 +76,7 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
         return (
             insufficient(count_label, "count", commented, why, _RECURRING_FORMULA),
             insufficient(share_label, "percent", len(comments), why, _RECURRING_FORMULA),
+            None,
         )
     by_count = sorted(recurring.items(), key=lambda item: (-item[1], item[0]))
     authors = [
@@ -86,6 +96,12 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
         evidence=authors,
     )
     written = [c for c in comments if c.author in recurring]
+    written_generic = sum(
+        1
+        for c, is_generic in zip(comments, generic, strict=True)
+        if is_generic and c.author in recurring
+    )
+    generic_share = written_generic / len(written) if written else None
     evidence = [
         Evidence(kind="comment", ref=c.author, note=f"recurring commenter on post {c.post_id}")
         for c in written[:MAX_EVIDENCE]
@@ -97,23 +113,38 @@ def recurring_metrics(comments: list[Comment]) -> tuple[Metric, Metric]:
             f" Not a pod: that takes at least {MIN_POD_MEMBERS} recurring authors over "
             f"{MIN_POD_POSTS} commented posts and {MIN_POD_COMMENTS} comments."
         )
-    return count, share(
-        share_label,
-        len(written),
-        len(comments),
-        "fetched comments were written by recurring commenters",
-        _RECURRING_FORMULA,
-        evidence,
-        extra=extra,
+    elif not is_pod(len(recurring), commented, len(comments), generic_share):
+        extra += (
+            f" Not a pod: {written_generic} of their {len(written)} comments are generic "
+            f"praise or emoji, under {POD_GENERIC_SHARE * 100:g} %; a pod's comments fit any post, "
+            "these are about the posts, as friends' and regulars' are."
+        )
+    return (
+        count,
+        share(
+            share_label,
+            len(written),
+            len(comments),
+            "fetched comments were written by recurring commenters",
+            _RECURRING_FORMULA,
+            evidence,
+            extra=extra,
+        ),
+        generic_share,
     )
 
 
-def is_pod(members: int, commented_posts: int, comments: int) -> bool:
-    """Whether recurring commenters are numerous enough, on enough data, to be called a pod."""
+def is_pod(
+    members: int, commented_posts: int, comments: int, generic_share: float | None = 1.0
+) -> bool:
+    """Whether recurring commenters are numerous enough, on enough data, to be called a pod,
+    and write the generic comments of one (`generic_share` of their comments)."""
     return (
         members >= MIN_POD_MEMBERS
         and commented_posts >= MIN_POD_POSTS
         and comments >= MIN_POD_COMMENTS
+        and generic_share is not None
+        and generic_share >= POD_GENERIC_SHARE
     )
 
 

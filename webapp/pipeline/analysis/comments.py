@@ -35,6 +35,9 @@ class CommentReport(BaseModel):
     recurring_commenters: Metric = Field(description="Authors on >= half the commented posts")
     recurring_comment_share: Metric = Field(description="Comments those authors wrote: pod signal")
     suspicious_commenter_share: Metric
+    recurring_generic_share: float | None = Field(
+        default=None, description="Share of the recurring commenters' comments that are generic"
+    )
     question_share: Metric
     purchase_intent_share: Metric
 
@@ -109,7 +112,10 @@ def forms_pod(report: CommentReport) -> bool:
     """Whether the recurring commenters the report found are numerous enough to be a pod."""
     members = report.recurring_commenters
     return members.value is not None and is_pod(
-        int(members.value), members.sample_size, report.recurring_comment_share.sample_size
+        int(members.value),
+        members.sample_size,
+        report.recurring_comment_share.sample_size,
+        report.recurring_generic_share,
     )
 
 
@@ -122,7 +128,9 @@ def audience_comments(result: ScrapeResult) -> list[Comment]:
 def comment_signals(result: ScrapeResult) -> CommentReport:
     comments = audience_comments(result)
     folded, kinds = _read(comments)
-    recurring, recurring_share = recurring_metrics(comments)
+    recurring, recurring_share, recurring_generic = recurring_metrics(
+        comments, [kind.generic for kind in kinds]
+    )
     return CommentReport(
         generic_share=_text_share(
             comments,
@@ -152,6 +160,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
         recurring_commenters=recurring,
         recurring_comment_share=recurring_share,
         suspicious_commenter_share=suspicious_commenters(comments),
+        recurring_generic_share=recurring_generic,
         question_share=_text_share(
             comments,
             kinds,

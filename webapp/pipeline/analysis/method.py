@@ -289,8 +289,11 @@ def _comment_notes() -> list[MethodNote]:
                 f"{commenters.MIN_COMMENTED_POSTS} commented posts; the creator's own replies "
                 "are left out. Recurring commenters are a pod only when at least "
                 f"{commenters.MIN_POD_MEMBERS} of them recur over {commenters.MIN_POD_POSTS} "
-                f"commented posts and {commenters.MIN_POD_COMMENTS} comments: one or two are "
-                "fans."
+                f"commented posts and {commenters.MIN_POD_COMMENTS} comments (one or two are "
+                "fans), and when at least "
+                f"{commenters.POD_GENERIC_SHARE * 100:g} % of their comments are generic praise "
+                "or emoji: a pod's comments fit any post, friends and regulars write about it. "
+                "Our thresholds."
             ),
             source=None,
         ),
