@@ -293,6 +293,17 @@ def small_personal_account() -> ScrapeResult:
     return account(followers=500, rate=30, followers_sampled=60)
 
 
+def undisclosed_deals(deals: int = 24) -> ScrapeResult:
+    """7. `deals` of 30 posts pitch a brand with a code and no disclosure at all."""
+    result = account(followers=60_000, rate=2.0)
+    pitch = "Loving my new serum from @glowbrand, code GLOW20 for 20% off"
+    posts = [
+        p.model_copy(update={"caption": pitch}) if i < deals else p
+        for i, p in enumerate(result.posts)
+    ]
+    return result.model_copy(update={"posts": posts})
+
+
 def nothing_to_disclose() -> ScrapeResult:
     """7. No post is paid or looks paid: disclosure has nothing to check."""
     return account()
@@ -379,6 +390,7 @@ CASES: tuple[Case, ...] = (
     Case("6. TikTok, views 10x the followers", tiktok_reach, "recommended"),
     Case("6. TikTok, likes on ~95 % of views", tiktok_bought_likes, "not recommended"),
     Case("7. nothing to disclose", nothing_to_disclose, "recommended"),
+    Case("7. 24 of 30 posts undisclosed deals", undisclosed_deals, "review"),
     Case("8. last post 800 days ago", long_dead, "avoid"),
     Case("9. follower sample of 3", tiny_follower_sample, "says audience unmeasured"),
     Case("9. followers listed by username only", usernames_only, "says audience unmeasured"),

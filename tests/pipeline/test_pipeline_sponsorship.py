@@ -141,6 +141,23 @@ def test_undisclosed_code_and_brand_pitch() -> None:
     assert read_promotion(post("Shop @creator"), "creator").brand_mentions == []
 
 
+@pytest.mark.parametrize(
+    ("handle", "caption", "needs"),
+    [
+        ("anna.smith", "New tees! Code ANNA10 at https://www.anna-smith.shop", False),
+        ("anna.smith", "New tees! Code ANNA10 at annasmith.com/tees", False),
+        ("anna.smith", "New tees! Code ANNA10 at https://glowbrand.com", True),
+        ("anna.smith", "New tees! Code ANNA10 at anna-smith.shop with @glowbrand", True),
+        ("anna.smith", "Code ANNA10 at https://anna-smith.shop/?ref=123", True),  # affiliate
+    ],
+)
+def test_a_code_for_the_creators_own_site_endorses_nobody(
+    handle: str, caption: str, needs: bool
+) -> None:
+    promo = read_promotion(post(caption), handle)
+    assert (finding(promo, business=False) is not None) is needs
+
+
 def test_disclosure_audit_counts_by_hand() -> None:
     result = scrape(
         [

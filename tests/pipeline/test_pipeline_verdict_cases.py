@@ -26,6 +26,7 @@ from account_shapes import (
     tiktok_reach,
     tiktok_views,
     tiny_follower_sample,
+    undisclosed_deals,
     usernames_only,
     viral_video,
     weak_engagement,
@@ -230,6 +231,17 @@ def test_friends_commenting_on_every_post_about_the_posts_are_no_pod() -> None:
     assert "Not a pod: 0 of their" in share.explanation
     assert score.vetoes == []
     assert score.verdict == "recommended"
+
+
+def test_hiding_most_deals_caps_the_verdict_one_slip_only_flags() -> None:
+    habit = score_of(report_of(undisclosed_deals(24)))
+    [flag] = habit.red_flags
+    assert flag.rule.startswith("Caps the verdict at review: most paid-looking posts")
+    assert "24 of the 24 paid or paid-looking posts" in flag.text
+    assert habit.verdict == "review"
+    slip = score_of(report_of(undisclosed_deals(2)))
+    assert [f.rule for f in slip.red_flags] == ["Paid-looking posts without a disclosure"]
+    assert slip.verdict == "recommended"
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

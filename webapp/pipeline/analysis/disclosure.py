@@ -9,7 +9,8 @@ buried (a strong marker only after line three or in the closing pile of hashtags
 
 A business account selling its own products with no other account mentioned and no affiliate
 link is not endorsing anyone, so its codes and shop words need no disclosure (the FTC's
-Endorsement Guides concern a "material connection" between an endorser and a seller).
+Endorsement Guides concern a "material connection" between an endorser and a seller). So is a
+creator whose code points at a site named after the handle (its own merchandise).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ class DisclosureAudit(BaseModel):
 def looks_sponsored(promo: Promotion, business: bool) -> bool:
     paid_signal = bool(promo.codes or promo.affiliate_links)
     brand_pitch = bool(promo.brand_mentions) and bool(promo.promo_words or paid_signal)
-    own_shop = business and not promo.brand_mentions and not promo.affiliate_links
+    own_shop = (
+        (business or promo.own_site) and not promo.brand_mentions and not promo.affiliate_links
+    )
     return promo.sponsored or brand_pitch or (paid_signal and not own_shop)
 
 

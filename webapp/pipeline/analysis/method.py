@@ -421,6 +421,34 @@ def _disclosure_notes() -> list[MethodNote]:
             ),
             source=None,
         ),
+        MethodNote(
+            topic="Own products",
+            statement=(
+                "A code or shop link of a business account, or one pointing at a site named "
+                "after the handle, with no other account mentioned and no affiliate link, sells "
+                "the creator's own products and needs no disclosure (no material connection to "
+                "another seller). The site-name rule is ours."
+            ),
+            source=(
+                "US FTC, Guides Concerning the Use of Endorsements and Testimonials in "
+                "Advertising, 16 CFR Part 255 (2023): disclosure of a material connection "
+                "between an endorser and the seller"
+            ),
+        ),
+        MethodNote(
+            topic="Hidden sponsorship",
+            statement=(
+                "When over "
+                f"{score.UNDISCLOSED_HABIT_SHARE:.0%} of the paid-looking posts (at least "
+                f"{score.UNDISCLOSED_HABIT_MIN}) carry no disclosure at all, the verdict is "
+                "capped at review: hiding deals is then a habit, and brands answer for their "
+                "influencers' disclosures too. Our thresholds."
+            ),
+            source=(
+                "US FTC, Disclosures 101 for Social Media Influencers (2019): brands and "
+                "influencers are both responsible for disclosures"
+            ),
+        ),
     ]
 
 

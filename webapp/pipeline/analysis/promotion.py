@@ -79,6 +79,7 @@ class Promotion(NamedTuple):
     affiliate_links: list[str]
     brand_mentions: list[str]  # mentioned accounts other than the author
     promo_words: list[str]
+    own_site: bool = False  # a link to the author's own site (its name is the handle's)
 
     @property
     def disclosed(self) -> bool:
@@ -129,6 +130,20 @@ def _markers(folded: str, text_words: frozenset[str]) -> tuple[list[str], list[s
         in_pile = match.start() >= block_start and block_hashtags >= TRAILING_HASHTAGS_BURY
         (buried if late or in_pile else clear)[match.group(0)] = None
     return list(clear), [m for m in buried if m not in clear]
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url if "://" in url else f"https://{url}").hostname or "").removeprefix("www.")
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _is_own_site(url: str, own: str) -> bool:
+    """The site's name (the label before the top-level domain, letters and digits only) is the
+    handle's: demo-authentic.com for @demo.authentic, annasmith.shop for @anna_smith."""
+    labels = _host(url).split(".")
+    return len(labels) >= 2 and bool(own) and _NOT_ALNUM.sub("", labels[-2]) == own
 
 
 def _is_affiliate(url: str) -> bool:
@@ -185,17 +200,18 @@ def promotion_of(post: Post, caption: Caption, own: str) -> Promotion:
         mentioned += MENTION.findall(folded)
     if "%" in folded:
         promo += [m.group(0) for m in _PERCENT_OFF.finditer(folded)]
+    urls = _URL.findall(folded) if "." in folded else []
+    own_name = _NOT_ALNUM.sub("", own)
     return Promotion(
         platform_flag=post.sponsored,
         clear_markers=clear,
         buried_markers=buried,
         weak_markers=weak,
         codes=codes,
-        affiliate_links=[u for u in _URL.findall(folded) if _is_affiliate(u)]
-        if "." in folded
-        else [],
+        affiliate_links=[u for u in urls if _is_affiliate(u)],
         brand_mentions=[m for m in dict.fromkeys(mentioned) if m != own] if mentioned else [],
         promo_words=promo,
+        own_site=any(_is_own_site(u, own_name) for u in urls),
     )
 
 

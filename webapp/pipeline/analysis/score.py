@@ -27,9 +27,10 @@ unmeasured; a score needs the engagement part and at least half of the weight.
 Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid whatever the score
 (even with none): a quality audience whose whole 95 % interval is under 50 %, a pod writing over
 40 % of the comments, engagement under a tenth of the tier's usual minimum, no post in a year.
-Red flags are shown next to the verdict; five of them cap it at review: implausibly high
+Red flags are shown next to the verdict; six of them cap it at review: implausibly high
 engagement, engagement under half the tier's usual minimum, an estimated fake share over 30 %,
-no post in the last 90 days, and spikes that brought a tenth of the followers.
+no post in the last 90 days, spikes that brought a tenth of the followers, and most paid-looking
+posts (at least 3) without any disclosure.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ SPIKE_SHARE_CAP = 10.0
 # over 90 days (over 30 days when the history is shorter): -4 % leaves 60, -10 % leaves 0. A
 # sponsor buys today's audience and where it heads; no spike is no praise when it is shrinking.
 POINTS_PER_PERCENT_LOST = 10.0
+# Assumption: when most paid-looking posts carry no disclosure at all (at least 3 of them, over
+# half of those needing one), the creator hides sponsorship as a habit, not by a slip; the US
+# FTC holds brands responsible for their influencers' disclosures too (Disclosures 101, 2019),
+# so the verdict is capped at review.
+UNDISCLOSED_HABIT_SHARE = 0.5
+UNDISCLOSED_HABIT_MIN = 3
 
 FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
@@ -332,9 +339,24 @@ def _spike_flag(families: Families) -> Flag | None:
 
 
 def _undisclosed_flag(families: Families) -> Flag | None:
-    undisclosed = families.content.disclosure.undisclosed_posts
+    audit = families.content.disclosure
+    undisclosed = audit.undisclosed_posts
     if not undisclosed.value:
         return None
+    if (
+        undisclosed.value >= UNDISCLOSED_HABIT_MIN
+        and undisclosed.value > UNDISCLOSED_HABIT_SHARE * audit.needing
+    ):
+        return Flag(
+            rule=(
+                f"{CAPPING}: most paid-looking posts carry no disclosure (over "
+                f"{UNDISCLOSED_HABIT_SHARE:.0%} of them, at least {UNDISCLOSED_HABIT_MIN}), a "
+                "legal risk for the brand"
+            ),
+            text=undisclosed.explanation,
+            section="content",
+            metric="disclosure.undisclosed_posts",
+        )
     return Flag(
         rule="Paid-looking posts without a disclosure",
         text=undisclosed.explanation,
