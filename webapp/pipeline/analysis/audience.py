@@ -224,13 +224,24 @@ def _quality_share(scored: Sequence[Scored], unknown: int) -> Metric:
         unit="percent",
         explanation=(
             f"{value:.1f}% {_in_words(interval)} of the {n} sampled followers ({quality}) are "
-            f"real people or influencers; {n - quality} are suspicious or mass followers."
+            f"real people or influencers; {_rest(scored)}."
             f"{_left_out(unknown)}"
         ),
         formula=formula + _WILSON,
         sample_size=n,
         evidence=_evidence(others),
         interval=interval,
+    )
+
+
+def _rest(scored: Sequence[Scored]) -> str:
+    """The followers outside the quality audience, by kind: fakes and real people with crowded
+    feeds are not the same finding."""
+    suspicious = sum(1 for s in scored if s.kind is AudienceType.SUSPICIOUS)
+    mass = sum(1 for s in scored if s.kind is AudienceType.MASS_FOLLOWER)
+    return (
+        f"{suspicious} look fake and {mass} are mass followers (following over "
+        f"{MASS_FOLLOWING:,} accounts, so a post rarely reaches their feed)"
     )
 
 
