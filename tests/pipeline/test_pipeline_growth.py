@@ -162,9 +162,10 @@ VIRAL_POSTS = [(-1, 1_000), (-3, 900), (-5, 20_000), (-7, 1_100), (-9, 1_000), (
 VIRAL_POSTS += [(-13, 1_050), (-15, 1_000), (-17, 1_000)]
 
 
-@pytest.mark.parametrize("after", [0, 3])
+@pytest.mark.parametrize("after", [-1, 0, 3])
 def test_a_jump_after_a_viral_post_is_listed_not_counted(after: int) -> None:
-    # A flat 4,000 account gains +3,000 on the viral post's day or 3 days after it.
+    # A flat 4,000 account gains +3,000 on the viral post's day, 3 days after it, or the day
+    # before its date (a day boundary: counts are taken at any hour, dates in any time zone).
     gains = gains_on({-5 + after: 3_000})
     result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS)
     report = growth(result, [], NOW)
@@ -185,7 +186,7 @@ def test_a_jump_after_a_viral_post_is_listed_not_counted(after: int) -> None:
     ("gain_day", "gain", "why"),
     [
         (-1, 3_000, "four days after the post: too late"),
-        (-6, 3_000, "the day before the post"),
+        (-7, 3_000, "two days before the post"),
         (-5, 20_001, "more followers than the post had likes"),
     ],
 )

@@ -81,6 +81,9 @@ def test_a_flat_account_jumping_75_percent_in_a_day_is_a_spike_that_caps_the_ver
     assert part(score, "Growth") == 0
     assert score.verdict == "review"
     assert any(flag.metric == "spike_share" for flag in score.red_flags)
+    # The cap quotes the spike days; the growth part saying them again is left out.
+    spikes = metric(report, "growth", "spikes").explanation
+    assert sum(spikes in reason.text for reason in score.reasons) == 1
 
 
 def test_a_monthly_poster_is_rated_on_its_posts_not_zero() -> None:

@@ -66,13 +66,16 @@ MAX_EVIDENCE = 10
 MAX_LISTED = 3  # days named in an explanation
 _GIVEAWAY = Keywords(GIVEAWAY_WORDS)
 # Assumption: a post with 5 times the account's median likes + comments (over at least 5 posts)
-# has gone viral, and the followers it brings arrive on its day or in the 3 days after. It
+# has gone viral, and the followers it brings arrive on its day or in the 3 days after (or on
+# the day before its date: daily counts are taken at any hour and a date may be another time
+# zone's, so one day of slack keeps a day boundary from deciding). It
 # explains at most as many new followers as it has likes and comments: far fewer people follow
 # after a post than like it, so a gain larger than the post's whole engagement is not its doing.
 # A giveaway or contest never explains a jump: its followers come for the prize.
 VIRAL_MULTIPLE = 5.0
 VIRAL_MIN_POSTS = 5
 VIRAL_LAG_DAYS = 3
+VIRAL_SLACK_DAYS = 1
 
 
 class DailyGain(BaseModel):
@@ -309,7 +312,9 @@ def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDay
             (
                 p
                 for p in sorted(viral, key=_interactions, reverse=True)
-                if 0 <= (spike.day - p.published_at.astimezone(UTC).date()).days <= VIRAL_LAG_DAYS
+                if -VIRAL_SLACK_DAYS
+                <= (spike.day - p.published_at.astimezone(UTC).date()).days
+                <= VIRAL_LAG_DAYS
                 and left[p.id] >= spike.gain
             ),
             None,
@@ -390,8 +395,8 @@ def _spike_metric(
         f"gain days of at least {MIN_DAY_CHANGE} followers where the growth rate (gain / "
         f"followers the day before) has a robust z-score above {Z_LIMIT:g} (Iglewicz and "
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
-        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day on or up to "
-        f"{VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
+        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day from the one before "
+        f"to {VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
         "comments and at least as many of them as the day's gain (a viral post, not a giveaway)"
     )
     n = len(gains)

@@ -359,9 +359,10 @@ def _growth_notes() -> list[MethodNote]:
         MethodNote(
             topic="Viral posts",
             statement=(
-                f"A jump on the day of a post with {growth.VIRAL_MULTIPLE:g}x the median likes + "
-                f"comments (over at least {growth.VIRAL_MIN_POSTS} posts) or up to "
-                f"{growth.VIRAL_LAG_DAYS} days after it is the post's doing, not a spike, as long "
+                f"A jump from the day before a post with {growth.VIRAL_MULTIPLE:g}x the median "
+                f"likes + comments (over at least {growth.VIRAL_MIN_POSTS} posts) to "
+                f"{growth.VIRAL_LAG_DAYS} days after it is the post's doing, not a spike (the day "
+                "before for day boundaries and time zones), as long "
                 "as the followers it gained stay within the post's likes + comments (far fewer "
                 "people follow after a post than like it). A giveaway or contest never explains "
                 "a jump: its followers come for the prize. Our thresholds and word list."

@@ -131,12 +131,14 @@ def quality_score(families: Families) -> QualityScore:
     )
     verdict = _verdict(value, vetoes, caps)
     first = veto_reasons if vetoes else [_reason(flag) for flag in caps]
-    # A rule names its metric; the same metric is not repeated among the strongest parts.
+    # A rule names its metric; the same metric, or the same sentence, is not repeated among
+    # the strongest parts.
     named = {(reason.section, reason.metric) for reason in first}
+    said = " ".join(reason.text for reason in first)
     reasons = first + [
         reason
-        for reason in _strongest(scored, verdict)
-        if (reason.section, reason.metric) not in named
+        for part, reason in _strongest(scored, verdict)
+        if (reason.section, reason.metric) not in named and part.sub.explanation not in said
     ]
     return QualityScore(value=value, verdict=verdict, reasons=reasons[:3], **common)
 
@@ -406,7 +408,7 @@ def _not_enough(parts: list[_Part], scored_weight: float) -> Reason:
     )
 
 
-def _strongest(parts: list[_Part], verdict: Verdict) -> list[Reason]:
+def _strongest(parts: list[_Part], verdict: Verdict) -> list[tuple[_Part, Reason]]:
     """For a recommendation the parts that support it (scoring at least RECOMMENDED_FROM), best
     first; otherwise the parts that count against the account (below it), worst first, so a
     veto is never followed by praise."""
@@ -417,10 +419,13 @@ def _strongest(parts: list[_Part], verdict: Verdict) -> list[Reason]:
         reverse=recommended,
     )
     return [
-        Reason(
-            text=f"{part.sub.label}: {part.sub.explanation}",
-            section=part.sub.key,
-            metric=part.metric,
+        (
+            part,
+            Reason(
+                text=f"{part.sub.label}: {part.sub.explanation}",
+                section=part.sub.key,
+                metric=part.metric,
+            ),
         )
         for part in ordered
     ]
