@@ -326,6 +326,25 @@ def usernames_only() -> ScrapeResult:
     return result.model_copy(update={"follower_sample": names})
 
 
+def bot_comments() -> ScrapeResult:
+    """10. A 100,000-follower account whose comments come mostly from empty accounts that
+    mass-follow: generic praise and emoji from bots, one in ten from a real person."""
+    result = account(followers=100_000, rate=1.5)
+    rng = random.Random(5)
+    comments = []
+    for i, comment in enumerate(result.comments):
+        if i % 10:
+            bot = mass_fake(rng, i).model_copy(update={"has_profile_pic": False, "posts": 0})
+            comment = comment.model_copy(
+                update={"author": bot.username, "text": "🔥🔥🔥", "author_stub": bot}
+            )
+        else:
+            person = real_person(rng, i)
+            comment = comment.model_copy(update={"author": person.username, "author_stub": person})
+        comments.append(comment)
+    return result.model_copy(update={"comments": comments})
+
+
 def friends_on_every_post() -> ScrapeResult:
     """5. A 600-follower account whose four friends comment on every post, about the post."""
     result = account(followers=600, rate=8.0, comments_per_post=1)
@@ -395,4 +414,5 @@ CASES: tuple[Case, ...] = (
     Case("9. follower sample of 3", tiny_follower_sample, "says audience unmeasured"),
     Case("9. followers listed by username only", usernames_only, "says audience unmeasured"),
     Case("10. engagement pod", pod, "avoid"),
+    Case("10. comments from bots", bot_comments, "review or avoid"),
 )

@@ -9,6 +9,7 @@ import pytest
 from account_shapes import (
     NOW,
     account,
+    bot_comments,
     flat_then_jump,
     friends_on_every_post,
     impossible_engagement,
@@ -245,6 +246,17 @@ def test_hiding_most_deals_caps_the_verdict_one_slip_only_flags() -> None:
     slip = score_of(report_of(undisclosed_deals(2)))
     assert [f.rule for f in slip.red_flags] == ["Paid-looking posts without a disclosure"]
     assert slip.verdict == "recommended"
+
+
+def test_comments_from_bots_cap_the_verdict() -> None:
+    report = report_of(bot_comments())
+    score = score_of(report)
+    suspicious = metric(report, "comments", "suspicious_commenter_share")
+    assert suspicious.value is not None
+    assert suspicious.value > 25
+    assert suspicious.rating == "bad"
+    assert "suspicious_commenter_share" in [flag.metric for flag in score.red_flags]
+    assert score.verdict == "review"
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

@@ -474,7 +474,9 @@ def _score_notes() -> list[MethodNote]:
                 f"{score.INACTIVE_DAYS:.0f} days. No post in {score.DORMANT_DAYS:.0f} days, "
                 "implausible engagement, engagement under "
                 f"{score.WEAK_ENGAGEMENT_SHARE:.0%} of the band's low end, an estimated fake "
-                f"share over {score.MAX_FAKE_SHARE:g}% or spikes bringing "
+                f"share over {score.MAX_FAKE_SHARE:g}%, over {score.MAX_SUSPICIOUS_COMMENTERS:g}% "
+                "of the commenters looking fake, most paid-looking posts undisclosed or spikes "
+                "bringing "
                 f"{score.SPIKE_SHARE_CAP:g}% of the followers cap the verdict at review."
             ),
             source=None,

@@ -12,7 +12,12 @@ from collections.abc import Callable
 from webapp.models import Metric, Rating, ReportSection
 from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.families import Families, sections_of
-from webapp.pipeline.analysis.score import MAX_FAKE_SHARE, SPIKE_SHARE_CAP, WEAK_ENGAGEMENT_SHARE
+from webapp.pipeline.analysis.score import (
+    MAX_FAKE_SHARE,
+    MAX_SUSPICIOUS_COMMENTERS,
+    SPIKE_SHARE_CAP,
+    WEAK_ENGAGEMENT_SHARE,
+)
 
 # Assumption: shares of bad signals (percent) up to the first figure are good, up to the second
 # worth a look, above it bad.
@@ -20,7 +25,7 @@ Steps = tuple[float, float]
 FAKE_SHARE: Steps = (15.0, MAX_FAKE_SHARE)  # bad caps the verdict at review (score.py)
 GENERIC_SHARE: Steps = (30.0, 50.0)
 COPY_SHARE: Steps = (10.0, 25.0)
-SUSPICIOUS_COMMENTERS: Steps = (10.0, 25.0)
+SUSPICIOUS_COMMENTERS: Steps = (10.0, MAX_SUSPICIOUS_COMMENTERS)  # bad caps the verdict
 POD_SHARE: Steps = (20.0, 40.0)
 QUALITY_AUDIENCE: Steps = (70.0, 50.0)  # at least 70 good, at least 50 watch
 BENFORD_P = 0.01  # a p-value under this is worth a look (a departure is a flag, not proof)

@@ -27,8 +27,9 @@ unmeasured; a score needs the engagement part and at least half of the weight.
 Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid whatever the score
 (even with none): a quality audience whose whole 95 % interval is under 50 %, a pod writing over
 40 % of the comments, engagement under a tenth of the tier's usual minimum, no post in a year.
-Red flags are shown next to the verdict; six of them cap it at review: implausibly high
+Red flags are shown next to the verdict; seven of them cap it at review: implausibly high
 engagement, engagement under half the tier's usual minimum, an estimated fake share over 30 %,
+over 25 % of the commenters looking fake,
 no post in the last 90 days, spikes that brought a tenth of the followers, and most paid-looking
 posts (at least 3) without any disclosure.
 """
@@ -59,6 +60,9 @@ WEAK_ENGAGEMENT_SHARE = 0.5
 # verdict at review: a third of the audience fake is not a creator to pay unseen, even when the
 # rest of the account is sound.
 MAX_FAKE_SHARE = 30.0
+# Assumption: over 25 % of the commenters looking fake (the rating's "bad" step) means bought
+# comments: the conversation a brand would pay to join is not there.
+MAX_SUSPICIOUS_COMMENTERS = 25.0
 # Assumption: an account silent for a year is not one to pay for a post now; silent for 90
 # days, it needs a look first (the activity part scores it 0 from there).
 INACTIVE_DAYS = 365.0
@@ -291,6 +295,21 @@ def _fake_share_flag(families: Families) -> Flag | None:
     )
 
 
+def _bot_comments_flag(families: Families) -> Flag | None:
+    suspicious = families.comments.suspicious_commenter_share
+    if suspicious.value is None or suspicious.value <= MAX_SUSPICIOUS_COMMENTERS:
+        return None
+    return Flag(
+        rule=(
+            f"{CAPPING}: over {MAX_SUSPICIOUS_COMMENTERS:g} % of the commenters look fake "
+            "(bought comments)"
+        ),
+        text=suspicious.explanation,
+        section="comments",
+        metric="suspicious_commenter_share",
+    )
+
+
 def _dormant_flag(families: Families) -> Flag | None:
     days = families.content.days_since_last_post
     if days.value is None or not DORMANT_DAYS < days.value <= INACTIVE_DAYS:
@@ -373,6 +392,7 @@ RED_FLAGS: tuple[Rule, ...] = (
     _implausible_flag,
     _weak_engagement_flag,
     _fake_share_flag,
+    _bot_comments_flag,
     _dormant_flag,
     _uncertain_audience_flag,
     _spike_flag,
