@@ -3,8 +3,10 @@ the one-page summary PDF (from the API, the report page and the shared link)."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+import warnings
 from html.parser import HTMLParser
 
 from pypdf import PdfReader
@@ -198,7 +200,8 @@ async def test_every_archetype_fits_one_page_with_either_font(run_app: RunApp) -
                 assert f"@{handle}" in text
 
 
-def test_overlong_text_still_fits_one_page() -> None:
+def _overlong_report() -> ReportResponse:
+    """A report whose text overflows the page at every type size but the smallest."""
     from webapp.models import Flag, QualityScore, Reason
 
     base = ReportResponse.model_validate_json(_minimal_report())
@@ -212,7 +215,11 @@ def test_overlong_text_still_fits_one_page() -> None:
         vetoes=[flag] * 6,
         red_flags=[flag] * 6,
     )
-    report = base.model_copy(update={"score": score, "coverage": ["missing " * 60] * 5})
+    return base.model_copy(update={"score": score, "coverage": ["missing " * 60] * 5})
+
+
+def test_overlong_text_still_fits_one_page() -> None:
+    report = _overlong_report()
     pages, text = pdf_text(summary_pdf(report, font_dir=None))
     assert pages == 1
     assert "Score 12/100" in " ".join(text.split())
@@ -265,3 +272,17 @@ def test_the_share_secret_is_read_from_the_environment_and_never_shown() -> None
     settings = Settings.from_env({"WEBAPP_SHARE_SECRET": "correct horse battery staple"})
     assert settings.share_secret == "correct horse battery staple"
     assert "correct horse" not in repr(settings)
+
+
+def test_the_pdf_leaves_no_font_file_open() -> None:
+    # fontTools reads a font lazily and keeps its file open; left to the garbage collector it
+    # warns, which turned a later, unrelated test red.
+    font_dir = find_font_dir()
+    assert font_dir is not None, "the test set-up installs fonts-dejavu-core"
+    # Laid out again in smaller type, so the pages that did not fit are thrown away too.
+    report = _overlong_report()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        summary_pdf(report, link="http://x/r", font_dir=font_dir)
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

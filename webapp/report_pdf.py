@@ -293,12 +293,24 @@ def summary_pdf(
         _draw(pdf, view, link)
         if pdf.pages_count == 1:
             break
+        _close_fonts(pdf)
     else:
         # Even the smallest type overflowed (an absurdly long report): keep the first page.
         pdf = _Page(font_dir, SCALES[-1])
         pdf.set_auto_page_break(False)
         _draw(pdf, view, link)
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output())
+    finally:
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf: FPDF) -> None:
+    """Close the font files fpdf2 leaves open: fontTools reads a TTF lazily and keeps its file
+    until closed, which otherwise happens at garbage collection, with a ResourceWarning."""
+    for font in pdf.fonts.values():
+        if isinstance(font, TTFFont):
+            font.ttfont.close()
 
 
 def pdf_filename(report: ReportResponse) -> str:
