@@ -314,10 +314,13 @@ def test_followers_known_only_by_username_are_left_out_not_called_fake() -> None
     assert report.quality_audience_share.value is None
     assert report.fake_share.value is None
     assert report.fake_share.explanation == (
-        "Not enough data (n=0): 0 sampled followers show their profile; 20 show only a username "
-        "(no posts, followers, following or picture), which says nothing about whether an "
-        "account is fake; at least 10 profiles are needed."
+        "Not enough data (n=0): 0 sampled followers show their counts; 20 show only a username "
+        "(no posts, followers or following), which says little about whether an account is "
+        "fake; at least 10 with counts are needed."
     )
+    # A followers dialog adds the picture, which alone still says little.
+    pictured = [stub.model_copy(update={"has_profile_pic": True}) for stub in names]
+    assert audience(scrape(pictured)).fake_share.value is None
 
 
 def test_username_only_followers_are_left_out_of_a_measured_sample() -> None:
@@ -326,7 +329,7 @@ def test_username_only_followers_are_left_out_of_a_measured_sample() -> None:
     assert report.quality_audience_share.value == pytest.approx(60.0)  # 12 of the 20 profiles
     assert report.quality_audience_share.sample_size == 20
     assert report.quality_audience_share.explanation.endswith(
-        " 5 sampled accounts showing only a username left out."
+        " 5 sampled accounts showing only a username (no counts) left out."
     )
 
 

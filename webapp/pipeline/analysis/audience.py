@@ -1,8 +1,8 @@
 """Audience authenticity: who the sampled followers are, and how many look fake.
 
-Every sampled follower whose profile the source shows (posts, followers, following or picture)
-gets one audience type; one known only by its username is left out and counted as such, since
-nothing about it says fake or real (fake_account.shows_profile). Overlaps are resolved in this
+Every sampled follower whose counts the source shows (posts, followers or following) gets one
+audience type; one known only by its username (and picture) is left out and counted as such,
+since that says little about whether it is fake (fake_account.shows_profile). Overlaps are resolved in this
 order, first match wins:
 
 1. suspicious: fake probability >= THRESHOLD (fake_account.py). First because a bought account
@@ -130,9 +130,9 @@ def _evidence(accounts: Sequence[Scored]) -> list[Evidence]:
 def _not_enough(label: str, formula: str, n: int, unknown: int = 0) -> Metric:
     if unknown:
         why = (
-            f"{n} sampled followers show their profile; {unknown:,} show only a username "
-            "(no posts, followers, following or picture), which says nothing about whether an "
-            f"account is fake; at least {MIN_SAMPLE} profiles are needed"
+            f"{n} sampled followers show their counts; {unknown:,} show only a username (no "
+            "posts, followers or following), which says little about whether an account is "
+            f"fake; at least {MIN_SAMPLE} with counts are needed"
         )
     elif n == 0:
         why = "0 sampled followers; no follower sample was fetched"
@@ -153,7 +153,7 @@ def _left_out(unknown: int) -> str:
     if not unknown:
         return ""
     accounts = "account" if unknown == 1 else "accounts"
-    return f" {unknown:,} sampled {accounts} showing only a username left out."
+    return f" {unknown:,} sampled {accounts} showing only a username (no counts) left out."
 
 
 _TYPE_LABELS = {

@@ -144,16 +144,11 @@ def contributions(stub: AccountStub) -> dict[str, float]:
 
 
 def shows_profile(stub: AccountStub) -> bool:
-    """Whether the source shows any of the profile fields the model reads besides the username
-    (posts, followers, following, picture). An account known only by its username, as
-    Instagram's own data export lists followers, sits at the intercept, which leans towards
+    """Whether the source shows any of the counts the model reads (posts, followers,
+    following). An account known only by its username and picture, as Instagram's own data
+    export and its followers dialog list them, sits near the intercept, which leans towards
     fake: the audience leaves such accounts out rather than guess (audience.py)."""
-    return (
-        stub.posts is not None
-        or stub.followers is not None
-        or stub.following is not None
-        or stub.has_profile_pic is not None
-    )
+    return stub.posts is not None or stub.followers is not None or stub.following is not None
 
 
 def fake_probability(stub: AccountStub) -> float:
