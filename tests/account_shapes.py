@@ -345,14 +345,23 @@ def bot_comments() -> ScrapeResult:
     return result.model_copy(update={"comments": comments})
 
 
+_FRIEND_LINES = (
+    "Still thinking about {place}!",
+    "When are we going back to {place}?",
+    "{place} looks unreal in this light",
+    "Save me a seat next time you're at {place}",
+)
+
+
 def friends_on_every_post() -> ScrapeResult:
-    """5. A 600-follower account whose four friends comment on every post, about the post."""
+    """5. A 600-follower account whose four friends comment on every post, each time about the
+    post (each comment its own)."""
     result = account(followers=600, rate=8.0, comments_per_post=1)
     extra = [
         Comment(
             post_id=post.id,
             author=f"friend.{name}",
-            text=_COMMENTS[(i + k) % len(_COMMENTS)],
+            text=_FRIEND_LINES[k].format(place=f"the spot of day {i}"),
             published_at=post.published_at + timedelta(hours=3 + k),
         )
         for i, post in enumerate(result.posts)

@@ -156,10 +156,15 @@ FRIEND_LINES = (
 )
 
 
-def club(texts: tuple[str, ...]) -> list[Comment]:
-    """Four friends comment on each of 8 posts (32 comments), one line each, in turn."""
+def club(texts: tuple[str, ...], own: bool = True) -> list[Comment]:
+    """Four friends comment on each of 8 posts (32 comments), one line each, in turn; `own`
+    makes every comment its own (about that post), else the lines repeat word for word."""
     return [
-        comment(f"p{post}", f"friend{who}", texts[(post + who) % len(texts)])
+        comment(
+            f"p{post}",
+            f"friend{who}",
+            texts[(post + who) % len(texts)] + (f" (day {post})" if own else ""),
+        )
         for post in range(8)
         for who in range(4)
     ]
@@ -172,13 +177,21 @@ def test_friends_writing_about_the_posts_are_not_a_pod() -> None:
     assert report.recurring_generic_share == 0.0
     assert forms_pod(report) is False
     assert (
-        "Not a pod: 0 of their 32 comments are generic praise or emoji, under 50 %"
-        in report.recurring_comment_share.explanation
+        "Not a pod: 0 of their 32 comments fit any post (generic praise, emoji or a copy), "
+        "under 50 %" in report.recurring_comment_share.explanation
     )
 
 
-def test_the_same_friends_writing_generic_praise_are_a_pod() -> None:
-    report = comment_signals(scrape(club(("great post!", "🔥🔥", "love it", "amazing"))))
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("great post!", "🔥🔥", "love it", "amazing"),
+        # Longer than the generic rule's three words of praise, but pasted under every post.
+        ("Love this so much, girl!!", "This is everything, obsessed!!", "Wow wow wow so good"),
+    ],
+)
+def test_the_same_friends_writing_what_fits_any_post_are_a_pod(texts: tuple[str, ...]) -> None:
+    report = comment_signals(scrape(club(texts, own=False)))
     assert report.recurring_generic_share == 1.0
     assert forms_pod(report) is True
     assert "Not a pod" not in report.recurring_comment_share.explanation

@@ -2,8 +2,8 @@
 
 Every sampled follower whose counts the source shows (posts, followers or following) gets one
 audience type; one known only by its username (and picture) is left out and counted as such,
-since that says little about whether it is fake (fake_account.shows_profile). Overlaps are resolved in this
-order, first match wins:
+since that says little about whether it is fake (fake_account.shows_profile). Overlaps are
+resolved in this order, first match wins:
 
 1. suspicious: fake probability >= THRESHOLD (fake_account.py). First because a bought account
    with thousands of bought followers is not an influencer, and most follower bots also follow

@@ -27,9 +27,10 @@ MIN_POD_MEMBERS = 3
 MIN_POD_POSTS = 5
 MIN_POD_COMMENTS = 30
 # Assumption: a pod's comments are the obligatory kind, praise or emoji that fits any post
-# ("great post!", "🔥🔥"), written to lift the post rather than to answer it; friends and regulars
-# write about the post. So recurring commenters are a pod only when at least half of their
-# comments are generic (comment_text.py's rule).
+# ("great post!", "🔥🔥") or one line pasted under post after post, written to lift the post
+# rather than to answer it; friends and regulars write about the post. So recurring commenters
+# are a pod only when at least half of their comments fit any post: generic (comment_text.py's
+# rule) or a copy of another comment.
 POD_GENERIC_SHARE = 0.5
 
 # A commenter looks fake when at least two of these hold (one alone is common among real, quiet
@@ -62,10 +63,11 @@ def recurring_authors(comments: list[Comment]) -> tuple[int, dict[str, int]]:
 
 
 def recurring_metrics(
-    comments: list[Comment], generic: Sequence[bool]
+    comments: list[Comment], fits_any: Sequence[bool]
 ) -> tuple[Metric, Metric, float | None]:
     """(how many recurring commenters, the share of comments they wrote, the share of their
-    comments that are generic); `generic` says of each comment whether it is."""
+    comments that fit any post); `fits_any` says of each comment whether it does (generic, or
+    a copy of another)."""
     count_label, share_label = "Recurring commenters", "Comments by recurring commenters"
     commented, recurring = recurring_authors(comments)
     if commented < MIN_COMMENTED_POSTS:
@@ -97,9 +99,7 @@ def recurring_metrics(
     )
     written = [c for c in comments if c.author in recurring]
     written_generic = sum(
-        1
-        for c, is_generic in zip(comments, generic, strict=True)
-        if is_generic and c.author in recurring
+        1 for c, fits in zip(comments, fits_any, strict=True) if fits and c.author in recurring
     )
     generic_share = written_generic / len(written) if written else None
     evidence = [
@@ -115,9 +115,9 @@ def recurring_metrics(
         )
     elif not is_pod(len(recurring), commented, len(comments), generic_share):
         extra += (
-            f" Not a pod: {written_generic} of their {len(written)} comments are generic "
-            f"praise or emoji, under {POD_GENERIC_SHARE * 100:g} %; a pod's comments fit any post, "
-            "these are about the posts, as friends' and regulars' are."
+            f" Not a pod: {written_generic} of their {len(written)} comments fit any post "
+            f"(generic praise, emoji or a copy), under {POD_GENERIC_SHARE * 100:g} %; the rest "
+            "are each their own, as friends' and regulars' are."
         )
     return (
         count,

@@ -36,7 +36,10 @@ class CommentReport(BaseModel):
     recurring_comment_share: Metric = Field(description="Comments those authors wrote: pod signal")
     suspicious_commenter_share: Metric
     recurring_generic_share: float | None = Field(
-        default=None, description="Share of the recurring commenters' comments that are generic"
+        default=None,
+        description=(
+            "Share of the recurring commenters' comments that fit any post (generic or copied)"
+        ),
     )
     question_share: Metric
     purchase_intent_share: Metric
@@ -128,9 +131,11 @@ def audience_comments(result: ScrapeResult) -> list[Comment]:
 def comment_signals(result: ScrapeResult) -> CommentReport:
     comments = audience_comments(result)
     folded, kinds = _read(comments)
-    recurring, recurring_share, recurring_generic = recurring_metrics(
-        comments, [kind.generic for kind in kinds]
-    )
+    # A pod's comments fit any post: generic praise or emoji, or one text pasted again.
+    keys = [normalised_folded(text) for text in folded]
+    seen = Counter(keys)
+    fits_any = [kind.generic or seen[key] > 1 for kind, key in zip(kinds, keys, strict=True)]
+    recurring, recurring_share, recurring_generic = recurring_metrics(comments, fits_any)
     return CommentReport(
         generic_share=_text_share(
             comments,

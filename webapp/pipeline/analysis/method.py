@@ -291,9 +291,9 @@ def _comment_notes() -> list[MethodNote]:
                 f"{commenters.MIN_POD_MEMBERS} of them recur over {commenters.MIN_POD_POSTS} "
                 f"commented posts and {commenters.MIN_POD_COMMENTS} comments (one or two are "
                 "fans), and when at least "
-                f"{commenters.POD_GENERIC_SHARE * 100:g} % of their comments are generic praise "
-                "or emoji: a pod's comments fit any post, friends and regulars write about it. "
-                "Our thresholds."
+                f"{commenters.POD_GENERIC_SHARE * 100:g} % of their comments fit any post "
+                "(generic praise, emoji, or a line pasted again): friends and regulars write "
+                "about the post. Our thresholds."
             ),
             source=None,
         ),
