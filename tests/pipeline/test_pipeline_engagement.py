@@ -254,11 +254,11 @@ def test_videos_reaching_ten_times_the_followers_are_reach_not_implausible(
     assert "reach beyond the followers" in position.explanation
 
 
-@pytest.mark.parametrize(("platform", "limit"), [(Platform.TIKTOK, 75.0), (Platform.YOUTUBE, 50.0)])
+@pytest.mark.parametrize(("platform", "limit"), [(Platform.TIKTOK, 45.0), (Platform.YOUTUBE, 30.0)])
 def test_likes_on_most_views_are_implausible_however_few_the_followers(
     platform: Platform, limit: float
 ) -> None:
-    # The limit is 5x the top of the platform's published per-view range (15 % and 10 %).
+    # The limit is 3x the top of the platform's published per-view range (15 % and 10 %).
     # 300,000 followers and 5,000 views a video: per follower, both rates look ordinary.
     below = engagement_position(video_account(300_000, 5_000, limit - 1, platform), NOW)
     assert below.views_limit == pytest.approx(limit)
@@ -270,6 +270,23 @@ def test_likes_on_most_views_are_implausible_however_few_the_followers(
     # The band alone would have passed it.
     assert above.rate is not None
     assert above.rate < 5 * above.band_high
+
+
+def test_views_on_fewer_than_half_the_posts_leave_the_judgement_to_followers() -> None:
+    # 12 videos at 80 % of 5,000 followers; views shown on 5 of them (8 % of 50,000).
+    likes = 4_000
+    posts = [
+        post(d, likes, 0, views=50_000 if d <= 5 else None, kind="video") for d in range(1, 13)
+    ]
+    position = engagement_position(scrape(posts, 5_000, Platform.TIKTOK), NOW)
+    assert position.judged_by == "followers"
+    assert position.implausible is True
+    shown = [
+        post(d, likes, 0, views=50_000 if d <= 6 else None, kind="video") for d in range(1, 13)
+    ]
+    judged = engagement_position(scrape(shown, 5_000, Platform.TIKTOK), NOW)
+    assert judged.judged_by == "views"
+    assert "Judged by views (shown on 6 of the 12 recent posts)" in judged.explanation
 
 
 def test_videos_without_views_are_judged_by_followers() -> None:

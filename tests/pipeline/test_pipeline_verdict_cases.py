@@ -269,6 +269,34 @@ def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> 
     assert "reach beyond the followers" in metric(report, "engagement", "position").explanation
 
 
+@pytest.mark.parametrize(
+    ("per_view", "engagement_part"),
+    [(8.0, 95.0), (20.0, 95.0), (25.0, 95 - 45 * (25 - 20) / (30 - 20)), (31.0, 0.0)],
+)
+def test_youtube_engagement_by_views_is_strong_then_unusual_then_implausible(
+    per_view: float, engagement_part: float
+) -> None:
+    # 100,000 subscribers, 20,000 views a video: by subscribers every rate here is far above
+    # the band, so only the rate by views decides (usual top 10 %: strong to 20 %, 0 past 30 %).
+    result = account(
+        platform=Platform.YOUTUBE,
+        followers=100_000,
+        rate=per_view * 0.2,
+        views_per_follower=0.2,
+        comments_per_post=0,
+    )
+    flat = result.model_copy(
+        update={
+            "posts": [
+                p.model_copy(update={"likes": round(20_000 * per_view / 100), "comments": 0})
+                for p in result.posts
+            ]
+        }
+    )
+    score = score_of(report_of(flat))
+    assert part(score, "Engagement") == pytest.approx(engagement_part, abs=0.1)
+
+
 def test_tiktok_likes_on_nearly_every_view_are_implausible() -> None:
     report = report_of(tiktok_bought_likes())
     score = score_of(report)

@@ -29,11 +29,17 @@ WINDOW_DAYS = 365
 # Assumption: a median rate above 5x the top of the tier's published band is not a strong
 # audience but a sign of bought likes, giveaways or a follower count that does not match the
 # posts (a 200-follower account with 2,000 likes a post); it is a red flag, not a top score.
-# Where every post shows its views (TikTok, YouTube), the test reads the rate by views against
-# 5x the top of the platform's published per-view range instead: there a video reaching ten
-# times the followers is the For You page or recommendations at work, not bought likes, while
-# likes on most of the views are implausible however few the followers.
+# Where posts show their views (TikTok, YouTube; on at least half of the recent posts with
+# likes), the test reads the rate by views against the platform's published per-view range
+# instead: there a video reaching ten times the followers is the For You page or
+# recommendations at work, not bought likes, while likes on a large share of the views are
+# implausible however few the followers. Per view the spread is far narrower than per follower
+# (the views already say how many saw the post), so the limit is 3x the range's top, and up to
+# twice its top the rate counts as strong. Assumptions: the 3x, the 2x and the half.
 IMPLAUSIBLE_MULTIPLE = 5.0
+VIEWS_IMPLAUSIBLE_MULTIPLE = 3.0
+VIEWS_STRONG_UP_TO = 2.0
+MIN_VIEWS_SHARE = 0.5
 # Below 1,000 followers no published band exists (the smallest cohort of every table here starts
 # at 1K), and small personal accounts engage far more than the nano band's top: InstaFake's 600
 # real (non-automated) accounts under 1,000 followers have a median rate of 23.4 % over their 12
@@ -81,8 +87,8 @@ class EngagementPosition(BaseModel):
     judged_by: Literal["followers", "views"] = Field(
         default="followers",
         description=(
-            "What implausibility is judged on: views where every post shows them and the "
-            "platform has a published per-view range, else followers"
+            "What implausibility is judged on: views where at least half of the recent posts "
+            "show them and the platform has a published per-view range, else followers"
         ),
     )
     rate_by_views: float | None = Field(
@@ -91,6 +97,10 @@ class EngagementPosition(BaseModel):
     views_limit: float | None = Field(
         default=None,
         description="The per-view rate above which engagement is implausible, when judged by views",
+    )
+    views_strong: float | None = Field(
+        default=None,
+        description="The per-view rate up to which engagement is strong, when judged by views",
     )
     followers_limit: float = Field(
         default=0.0,
@@ -332,11 +342,12 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
     relative: float | None = None
     implausible = False
     per_view = VIEW_RATE_TOP.get(result.platform)
-    views_limit = None if per_view is None else IMPLAUSIBLE_MULTIPLE * per_view.top
+    views_limit = None if per_view is None else VIEWS_IMPLAUSIBLE_MULTIPLE * per_view.top
     followers_limit = IMPLAUSIBLE_MULTIPLE * band.high
     if followers < SMALL_BELOW:
         followers_limit = max(followers_limit, SMALL_IMPLAUSIBLE)
-    views_rate = None if views_limit is None else by_views.value
+    enough_views = by_views.sample_size >= MIN_VIEWS_SHARE * max(rate.sample_size, 1)
+    views_rate = None if views_limit is None or not enough_views else by_views.value
     if rate.value is None:
         position = None
         explanation = f"{rate.explanation} For comparison, {band_text}."
@@ -355,7 +366,9 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
         )
         if views_rate is not None and per_view is not None and views_limit is not None:
             implausible = views_rate > views_limit
-            explanation += _by_views_note(views_rate, views_limit, per_view.top, position)
+            explanation += _by_views_note(
+                views_rate, per_view.top, position, (by_views.sample_size, rate.sample_size)
+            )
         else:
             implausible = rate.value > followers_limit
             if followers < SMALL_BELOW:
@@ -392,29 +405,42 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
         judged_by="followers" if views_rate is None else "views",
         rate_by_views=views_rate,
         views_limit=None if views_rate is None else views_limit,
+        views_strong=(
+            None if views_rate is None or per_view is None else VIEWS_STRONG_UP_TO * per_view.top
+        ),
         followers_limit=followers_limit,
         explanation=explanation,
     )
 
 
-def _by_views_note(views_rate: float, limit: float, top: float, position: Position) -> str:
-    """What the rate by views says about the rate by followers, where every post shows views.
-    The per-view range's source is in the report's method notes."""
+def _by_views_note(
+    views_rate: float, top: float, position: Position, shown: tuple[int, int]
+) -> str:
+    """What the rate by views says about the rate by followers, where posts show their views
+    (`shown`: posts with views, posts with likes). The per-view range's source is in the
+    report's method notes."""
+    limit = VIEWS_IMPLAUSIBLE_MULTIPLE * top
+    strong = VIEWS_STRONG_UP_TO * top
     measured = (
-        f" Judged by views, which every post shows: {views_rate:.2f}% of views like or comment"
+        f" Judged by views (shown on {shown[0]} of the {shown[1]} recent posts): "
+        f"{views_rate:.2f}% of views like or comment"
     )
-    yardstick = f"{limit:g}% ({IMPLAUSIBLE_MULTIPLE:g}x the top of the usual {top:g}% per view)"
     if views_rate > limit:
         return (
-            f"{measured}, above {yardstick}: implausible for an organic audience, check for"
-            " bought likes."
+            f"{measured}, above {limit:g}% ({VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the usual "
+            f"{top:g}% per view): implausible for an organic audience, check for bought likes."
+        )
+    if views_rate > strong:
+        return (
+            f"{measured}, more than twice the top of the usual {top:g}% per view: unusually "
+            f"high; implausible above {limit:g}%."
         )
     if position == "above":
         return (
-            f"{measured}, under {yardstick}, so the posts reach beyond the followers: a"
-            " strength, not a sign of bought likes."
+            f"{measured}, within twice the top of the usual {top:g}% per view, so the posts "
+            "reach beyond the followers: a strength, not a sign of bought likes."
         )
-    return f"{measured}; implausible only above {yardstick}."
+    return f"{measured}; implausible only above {limit:g}%."
 
 
 def _spread_class(cv: float) -> tuple[SpreadClass, str]:

@@ -74,13 +74,17 @@ def _by_views_statement(platform: Platform) -> str:
     per_view = VIEW_RATE_TOP.get(platform)
     if per_view is None:
         return ""
-    limit = engagement.IMPLAUSIBLE_MULTIPLE * per_view.top
+    limit = engagement.VIEWS_IMPLAUSIBLE_MULTIPLE * per_view.top
+    strong = engagement.VIEWS_STRONG_UP_TO * per_view.top
     return (
-        f" {platform.label} shows views on every post, so where at least "
-        f"{engagement.MIN_POSTS} recent posts carry them the test reads the median rate by "
-        f"views instead: above {limit:g}% of views ({engagement.IMPLAUSIBLE_MULTIPLE:g}x the top "
-        f"of the published per-view range, {per_view.top:g}%) it is implausible; under it, a rate "
-        "above the band is reach beyond the followers and scores as strong."
+        f" {platform.label} shows views per post, so where at least "
+        f"{engagement.MIN_VIEWS_SHARE:.0%} of the recent posts with likes carry them (and at "
+        f"least {engagement.MIN_POSTS}) the test reads the median rate by views instead: above "
+        f"{limit:g}% of views ({engagement.VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the "
+        f"published per-view range, {per_view.top:g}%) it is implausible; up to {strong:g}% a "
+        "rate above the band is reach beyond the followers and scores as strong, falling to "
+        f"half at {limit:g}%. The multiples are ours: the spread per view is far narrower than "
+        "per follower."
     )
 
 

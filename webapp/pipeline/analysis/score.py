@@ -8,9 +8,9 @@ stated in the report's "Method and assumptions"):
   proportion to the band's low end, within it 50-90, above it 95 up to twice the band's top,
   then falling to 50 at five times the top (at 100 % under 1,000 followers, where no band is
   published); beyond that the rate is implausible and scores 0.
-  Where every post shows views (TikTok, YouTube) implausibility is judged by views instead
-  (engagement.py), and a rate above the band that the views explain scores 95: reach beyond
-  the followers;
+  Where posts show views (TikTok, YouTube) implausibility is judged by views instead
+  (engagement.py), and a rate above the band scores 95 while viewers engage within twice the
+  usual per-view top (reach beyond the followers), falling to 50 at three times it;
 - audience 25 %: the quality-audience share (real and influencer accounts in the sample);
 - comments 15 %: 100 - 1.5 x the share of comments by a pod (only when the recurring commenters
   form one: comments.forms_pod) - the share of suspicious commenters - half the generic share
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from webapp.models import Flag, QualityScore, Reason, SectionKey, SubScore, Verdict
 from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS
 from webapp.pipeline.analysis.comments import forms_pod
-from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE
+from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE, VIEWS_IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.families import Families
 
 # Assumption: the verdict bands of the score.
@@ -232,7 +232,7 @@ def _implausible_flag(families: Families) -> Flag | None:
         return Flag(
             rule=(
                 f"{CAPPING}: implausible engagement, over {position.views_limit:g} % of views "
-                f"({IMPLAUSIBLE_MULTIPLE:g}x the top of the published per-view range)"
+                f"({VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the published per-view range)"
             ),
             text=(
                 f"median {position.rate_by_views:g} % of views per post like or comment "
@@ -478,8 +478,17 @@ def _engagement(families: Families) -> _Part:
     elif position.position == "within":
         span = position.band_high - position.band_low
         value = 50 + 40 * ((rate - position.band_low) / span if span else 0.5)
-    elif position.judged_by == "views":
-        value = 95.0  # above the band, and the views explain it: reach beyond the followers
+    elif (
+        position.judged_by == "views"
+        and position.rate_by_views is not None
+        and position.views_strong is not None
+        and position.views_limit is not None
+    ):
+        # Above the band by followers: reach beyond them while viewers engage as usual (95),
+        # down to 50 as the rate by views nears its implausible limit.
+        views, strong = position.rate_by_views, position.views_strong
+        over = (views - strong) / (position.views_limit - strong)
+        value = 95.0 if views <= strong else 95 - 45 * over
     else:
         # 95 up to twice the band's top, then down to 50 at the implausible limit.
         strong = STRONG_UP_TO * position.band_high
