@@ -187,7 +187,7 @@ def test_a_jump_after_a_viral_post_is_listed_not_counted(after: int) -> None:
     [
         (-1, 3_000, "four days after the post: too late"),
         (-7, 3_000, "two days before the post"),
-        (-5, 20_001, "more followers than the post had likes"),
+        (-5, 10_001, "more followers than half the post's likes"),
     ],
 )
 def test_a_jump_a_viral_post_cannot_explain_is_still_a_spike(
@@ -216,13 +216,23 @@ def test_a_jump_after_a_giveaway_is_still_a_spike(caption: str, hashtags: list[s
     assert "viral" not in report.spikes.explanation
 
 
-def test_a_post_explains_no_more_followers_than_its_likes_over_several_days() -> None:
-    # +15,000 on the post's day, then +6,000: 21,000 in all against 20,000 likes.
-    gains = gains_on({-5: 15_000, -4: 6_000})
-    result = with_posts(scrape(25_000, cumulative(4_000, gains)), VIRAL_POSTS)
+def test_a_post_explains_no_more_followers_than_half_its_likes_over_several_days() -> None:
+    # +7,000 on the post's day, then +4,000: 11,000 in all against half of 20,000 likes.
+    gains = gains_on({-5: 7_000, -4: 4_000})
+    result = with_posts(scrape(15_000, cumulative(4_000, gains)), VIRAL_POSTS)
     report = growth(result, [], NOW)
-    assert [(s.day, s.gain) for s in report.spike_days] == [(day(-4), 6_000.0)]
+    assert [(s.day, s.gain) for s in report.spike_days] == [(day(-4), 4_000.0)]
     assert "1 jump followed a viral post" in report.spikes.explanation
+
+
+def test_likes_beyond_the_views_are_bought_not_viral() -> None:
+    gains = gains_on({-5: 3_000})
+    result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS)
+    posts = [p.model_copy(update={"views": 10_000}) if p.id == "p-5" else p for p in result.posts]
+    report = growth(result.model_copy(update={"posts": posts}), [], NOW)
+    assert [s.day for s in report.spike_days] == [day(-5)]  # 20,000 likes on 10,000 views
+    seen = [p.model_copy(update={"views": 400_000}) if p.id == "p-5" else p for p in result.posts]
+    assert growth(result.model_copy(update={"posts": seen}), [], NOW).spike_days == []
 
 
 def test_no_post_is_viral_among_fewer_than_five() -> None:

@@ -26,6 +26,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from webapp.models import Evidence, Metric, Snapshot
+from webapp.pipeline.analysis.benchmarks import VIEW_RATE_TOP
+from webapp.pipeline.analysis.engagement import VIEWS_IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.keywords import Keywords, fold
 from webapp.pipeline.analysis.markers import GIVEAWAY_WORDS
 from webapp.pipeline.scraping.result import Post, ScrapeResult
@@ -68,11 +70,15 @@ _GIVEAWAY = Keywords(GIVEAWAY_WORDS)
 # Assumption: a post with 5 times the account's median likes + comments (over at least 5 posts)
 # has gone viral, and the followers it brings arrive on its day or in the 3 days after (or on
 # the day before its date: daily counts are taken at any hour and a date may be another time
-# zone's, so one day of slack keeps a day boundary from deciding). It
-# explains at most as many new followers as it has likes and comments: far fewer people follow
-# after a post than like it, so a gain larger than the post's whole engagement is not its doing.
-# A giveaway or contest never explains a jump: its followers come for the prize.
+# zone's, so one day of slack keeps a day boundary from deciding). It explains at most half as
+# many new followers as it has likes and comments: far fewer people follow after a post than
+# like it, so a gain beyond that is not its doing (and likes bought on one post do not pay for
+# followers bought with them). A post whose likes and comments are implausible for its views
+# (engagement.py's limit by views; more than its views where the platform has none) is not
+# viral but bought, and a giveaway or contest never explains a jump: its followers come for the
+# prize. Assumptions: the 5x, the days, the half.
 VIRAL_MULTIPLE = 5.0
+VIRAL_FOLLOW_SHARE = 0.5
 VIRAL_MIN_POSTS = 5
 VIRAL_LAG_DAYS = 3
 VIRAL_SLACK_DAYS = 1
@@ -292,9 +298,18 @@ def is_giveaway(post: Post) -> bool:
     return _GIVEAWAY.search(text)
 
 
-def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDays, list[ViralDay]]:
+def _seen_enough(post: Post, views_limit: float) -> bool:
+    """Whether the post's likes and comments are plausible for its views (when it shows them):
+    bought likes arrive without the views that organic ones come with."""
+    return not post.views or _interactions(post) / post.views * 100 <= views_limit
+
+
+def explain_viral(
+    found: UnusualDays, posts: Sequence[Post], views_limit: float = 100.0
+) -> tuple[UnusualDays, list[ViralDay]]:
     """Split the spikes into those a viral post explains and the rest (still spikes). A post
-    explains gains up to its likes + comments, over the days it can explain (module notes)."""
+    explains gains up to half its likes + comments, over the days it can explain, and only
+    when they are plausible for its views (`views_limit`, percent; module notes)."""
     counted = [p for p in posts if p.likes is not None]
     if len(counted) < VIRAL_MIN_POSTS or not found.spikes:
         return found, []
@@ -302,9 +317,11 @@ def explain_viral(found: UnusualDays, posts: Sequence[Post]) -> tuple[UnusualDay
     viral = [
         p
         for p in counted
-        if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1) and not is_giveaway(p)
+        if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1)
+        and not is_giveaway(p)
+        and _seen_enough(p, views_limit)
     ]
-    left = {p.id: float(_interactions(p)) for p in viral}
+    left = {p.id: VIRAL_FOLLOW_SHARE * _interactions(p) for p in viral}
     spikes: list[UnusualDay] = []
     explained: list[ViralDay] = []
     for spike in found.spikes:  # oldest first: a post's engagement is spent in order
@@ -397,7 +414,8 @@ def _spike_metric(
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
         f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day from the one before "
         f"to {VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
-        "comments and at least as many of them as the day's gain (a viral post, not a giveaway)"
+        "comments, plausible for its views, half of which cover the day's gain (a viral post, "
+        "not a giveaway)"
     )
     n = len(gains)
     if n == 0:
@@ -650,7 +668,9 @@ def _projection(
 def growth(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> GrowthReport:
     series = follower_series(result, history, now)
     gains = daily_gains(series)
-    found, viral = explain_viral(unusual_days(gains), result.posts)
+    per_view = VIEW_RATE_TOP.get(result.platform)
+    views_limit = 100.0 if per_view is None else VIEWS_IMPLAUSIBLE_MULTIPLE * per_view.top
+    found, viral = explain_viral(unusual_days(gains), result.posts, views_limit)
     growth_30 = _growth(series, 30)
     growth_90 = _growth(series, 90)
     return GrowthReport(

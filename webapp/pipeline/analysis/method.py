@@ -367,9 +367,11 @@ def _growth_notes() -> list[MethodNote]:
                 f"likes + comments (over at least {growth.VIRAL_MIN_POSTS} posts) to "
                 f"{growth.VIRAL_LAG_DAYS} days after it is the post's doing, not a spike (the day "
                 "before for day boundaries and time zones), as long "
-                "as the followers it gained stay within the post's likes + comments (far fewer "
-                "people follow after a post than like it). A giveaway or contest never explains "
-                "a jump: its followers come for the prize. Our thresholds and word list."
+                f"as the followers it gained stay within {growth.VIRAL_FOLLOW_SHARE:.0%} of the "
+                "post's likes + comments (far fewer people follow after a post than like it) and "
+                "those are plausible for its views (likes without views are bought). A giveaway "
+                "or contest never explains a jump: its followers come for the prize. Our "
+                "thresholds and word list."
             ),
             source=None,
         ),
