@@ -13,6 +13,7 @@ from webapp.pipeline.analysis.growth import (
     daily_gains,
     follower_series,
     growth,
+    is_giveaway,
     robust_z_scores,
 )
 from webapp.pipeline.scraping.adapter import ScrapeRequest
@@ -214,6 +215,27 @@ def test_a_jump_after_a_giveaway_is_still_a_spike(caption: str, hashtags: list[s
     report = growth(result.model_copy(update={"posts": posts}), [], NOW)
     assert [s.day for s in report.spike_days] == [day(-5)]
     assert "viral" not in report.spikes.explanation
+
+
+@pytest.mark.parametrize(
+    ("caption", "giveaway"),
+    [
+        ("COMPETITION TIME! Your chance to win a bike", True),
+        ("Wir verlosen 3 Taschen", True),
+        ("WIN a trip! To enter: follow me", True),
+        ("Sweepstakes alert", True),
+        ("#giveawayalert new drop", True),
+        ("Rozdanie!", True),
+        ("Çekiliş var", True),
+        ("Розыгрыш!", True),
+        ("À gagner : un sac", True),
+        ("Tag a friend who does this every Monday 😂", False),
+        ("I won the national latte art contest", False),
+        ("I won't give away the ending", False),
+    ],
+)
+def test_giveaways_by_their_words_and_entry_rules(caption: str, giveaway: bool) -> None:
+    assert is_giveaway(Post(id="p", published_at=NOW, kind="photo", caption=caption)) is giveaway
 
 
 def test_a_post_explains_no_more_followers_than_half_its_likes_over_several_days() -> None:

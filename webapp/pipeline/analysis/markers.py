@@ -65,12 +65,20 @@ PROMO_WORDS = (
 
 # Giveaways and contests, whose entry rule is usually "follow and tag": the followers they bring
 # come for the prize, so a jump after one is not organic growth (growth.py). Our list: the word
-# for a giveaway in the languages above, and the usual entry rules.
+# for a giveaway in the languages above (and Turkish, Russian), and the entry rules. Bare
+# "contest", "tag a friend" or "give away" are left out: "I won the latte art contest", "tag a
+# friend who does this", "I won't give away the ending" are no giveaways. A hashtag that starts
+# with one of GIVEAWAY_TAG_STARTS counts too (#giveawayalert, #gewinnspiel2026).
 GIVEAWAY_WORDS = (
-    "giveaway", "giveaways", "give away", "#giveaway", "contest", "#contest", "follow and tag",
-    "tag a friend", "tag your friends", "tag 2 friends", "tag 3 friends", "gewinnspiel",
-    "verlosung", "sorteo", "concurso", "concours", "jeu concours", "concorso", "sorteio",
-    "konkurs", "winactie", "tavling",
+    "giveaway", "giveaways", "raffle", "sweepstakes", "competition time", "chance to win",
+    "enter to win", "to enter", "follow and tag", "follow & tag", "gewinnspiel", "verlosung",
+    "wir verlosen", "sorteo", "sorteamos", "concours", "jeu concours", "concorso", "in palio",
+    "a gagner", "sorteio", "rozdanie", "konkurs", "weggeefactie", "winactie", "cekilis",
+    "розыгрыш",
+)  # fmt: skip
+GIVEAWAY_TAG_STARTS = (
+    "giveaway", "gewinnspiel", "verlosung", "sorteo", "sorteio", "concours", "concorso",
+    "rozdanie", "konkurs", "cekilis", "розыгрыш", "weggeef", "winactie",
 )  # fmt: skip
 
 # A discount code named without the code itself.
