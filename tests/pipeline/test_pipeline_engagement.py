@@ -308,17 +308,17 @@ def small_account(rate_per_post: float, followers: int = 500) -> ScrapeResult:
     return scrape([post(d, likes, 0) for d in (1, 2, 3, 4)], followers)
 
 
-def test_under_1000_followers_only_more_interactions_than_followers_is_implausible() -> None:
+def test_under_1000_followers_only_beyond_the_99th_percentile_is_implausible() -> None:
     # 30 % is over 5x the nano band's top (28.75 %), and usual for a small personal account.
     usual = engagement_position(small_account(30.0), NOW)
-    assert usual.followers_limit == 100.0
+    assert usual.followers_limit == 50.0
     assert usual.position == "above"
     assert usual.implausible is False
     assert "Under 1,000 followers no published band exists" in usual.explanation
-    assert engagement_position(small_account(100.0), NOW).implausible is False
-    over = engagement_position(small_account(101.0), NOW)
+    assert engagement_position(small_account(50.0), NOW).implausible is False
+    over = engagement_position(small_account(51.0), NOW)
     assert over.implausible is True
-    assert "Above 100% of the followers, the rate is implausible" in over.explanation
+    assert "Above 50% of the followers, the rate is implausible" in over.explanation
     # From 1,000 followers the band's rule applies again.
     at_1000 = engagement_position(small_account(30.0, followers=1_000), NOW)
     assert at_1000.followers_limit == pytest.approx(28.75)

@@ -219,10 +219,9 @@ def _engagement_notes(platform: Platform) -> list[MethodNote]:
                 "band is implausible for an organic audience: the engagement part scores 0 and "
                 "the verdict is at most review. Our threshold. Under "
                 f"{engagement.SMALL_BELOW:,} followers, below every published cohort, only a "
-                f"rate above {engagement.SMALL_IMPLAUSIBLE:g}% (more likes and comments a post "
-                "than followers) is: InstaFake's 600 real accounts of that size have a median "
-                "of 23 %, a 99th percentile of 50 % and a maximum of 97 % (Akyon & Kalfaoglu "
-                "2019; bench/engagement_small.py)." + _by_views_statement(platform)
+                f"rate above {engagement.SMALL_IMPLAUSIBLE:g}% is, the 99th percentile of "
+                "InstaFake's 600 real accounts of that size (median 23 %, maximum 97 %; Akyon & "
+                "Kalfaoglu 2019; bench/engagement_small.py)." + _by_views_statement(platform)
             ),
             source=_by_views_source(platform),
         ),

@@ -6,7 +6,7 @@ Parts and weights (each 0-100; the weights and the part formulas are assumptions
 stated in the report's "Method and assumptions"):
 - engagement 25 %: the median rate against its tier's published band; below it 0-40 in
   proportion to the band's low end, within it 50-90, above it 95 up to twice the band's top,
-  then falling to 50 at five times the top (at 100 % under 1,000 followers, where no band is
+  then falling to 50 at five times the top (at 50 % under 1,000 followers, where no band is
   published); beyond that the rate is implausible and scores 0.
   Where posts show views (TikTok, YouTube) implausibility is judged by views instead
   (engagement.py), and a rate above the band scores 95 while viewers engage within twice the
@@ -244,8 +244,8 @@ def _implausible_flag(families: Families) -> Flag | None:
     if position.followers_limit > IMPLAUSIBLE_MULTIPLE * position.band_high:
         return Flag(
             rule=(
-                f"{CAPPING}: implausible engagement, more likes and comments a post than "
-                f"followers (over {position.followers_limit:g} %)"
+                f"{CAPPING}: implausible engagement, over {position.followers_limit:g} % of the "
+                "followers a post (beyond 99 in 100 real accounts this small)"
             ),
             text=f"median {position.rate:g} % of {position.followers:,} followers per post.",
             section="engagement",
