@@ -36,7 +36,7 @@ from account_shapes import (
 
 from webapp.models import Metric, Platform, QualityScore, ReportResponse
 from webapp.pipeline.report import full_report
-from webapp.pipeline.scraping.result import ScrapeResult
+from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
 
 
 def report_of(result: ScrapeResult) -> ReportResponse:
@@ -257,6 +257,23 @@ def test_comments_from_bots_cap_the_verdict() -> None:
     assert suspicious.rating == "bad"
     assert "suspicious_commenter_share" in [flag.metric for flag in score.red_flags]
     assert score.verdict == "review"
+
+
+def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:
+    # 2 of the 6 commenters whose accounts are known look fake (33 %, interval 10-70 %).
+    result = account(followers=40_000, rate=2.0)
+    quiet = AccountStub(username="quiet", has_profile_pic=False, posts=0, following=2_000)
+    known = {
+        c.author: (quiet if i < 2 else AccountStub(username=c.author, posts=50))
+        for i, c in enumerate(result.comments[:6])
+    }
+    comments = [c.model_copy(update={"author_stub": known.get(c.author)}) for c in result.comments]
+    report = report_of(result.model_copy(update={"comments": comments}))
+    suspicious = metric(report, "comments", "suspicious_commenter_share")
+    assert suspicious.sample_size == 6
+    assert suspicious.value is not None
+    assert suspicious.value > 25
+    assert "suspicious_commenter_share" not in [f.metric for f in score_of(report).red_flags]
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

@@ -480,7 +480,8 @@ def _score_notes() -> list[MethodNote]:
                 "implausible engagement, engagement under "
                 f"{score.WEAK_ENGAGEMENT_SHARE:.0%} of the band's low end, an estimated fake "
                 f"share over {score.MAX_FAKE_SHARE:g}%, over {score.MAX_SUSPICIOUS_COMMENTERS:g}% "
-                "of the commenters looking fake, most paid-looking posts undisclosed or spikes "
+                "of the commenters looking fake (the whole 95 % interval), most paid-looking "
+                "posts undisclosed or spikes "
                 "bringing "
                 f"{score.SPIKE_SHARE_CAP:g}% of the followers cap the verdict at review."
             ),

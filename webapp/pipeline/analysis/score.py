@@ -44,6 +44,7 @@ from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS
 from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE, VIEWS_IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.families import Families
+from webapp.pipeline.analysis.prevalence import wilson_interval
 
 # Assumption: the verdict bands of the score.
 RECOMMENDED_FROM = 70.0
@@ -60,8 +61,9 @@ WEAK_ENGAGEMENT_SHARE = 0.5
 # verdict at review: a third of the audience fake is not a creator to pay unseen, even when the
 # rest of the account is sound.
 MAX_FAKE_SHARE = 30.0
-# Assumption: over 25 % of the commenters looking fake (the rating's "bad" step) means bought
-# comments: the conversation a brand would pay to join is not there.
+# Assumption: over 25 % of the commenters looking fake (the rating's "bad" step), with the whole
+# 95 % interval of that share above it, means bought comments: the conversation a brand would
+# pay to join is not there. The interval keeps a handful of known commenters from deciding.
 MAX_SUSPICIOUS_COMMENTERS = 25.0
 # Assumption: an account silent for a year is not one to pay for a post now; silent for 90
 # days, it needs a look first (the activity part scores it 0 from there).
@@ -299,10 +301,14 @@ def _bot_comments_flag(families: Families) -> Flag | None:
     suspicious = families.comments.suspicious_commenter_share
     if suspicious.value is None or suspicious.value <= MAX_SUSPICIOUS_COMMENTERS:
         return None
+    n = suspicious.sample_size
+    low, _ = wilson_interval(round(suspicious.value / 100 * n), n)
+    if low * 100 <= MAX_SUSPICIOUS_COMMENTERS:
+        return None
     return Flag(
         rule=(
-            f"{CAPPING}: over {MAX_SUSPICIOUS_COMMENTERS:g} % of the commenters look fake "
-            "(bought comments)"
+            f"{CAPPING}: over {MAX_SUSPICIOUS_COMMENTERS:g} % of the commenters look fake, "
+            "its whole 95 % interval (bought comments)"
         ),
         text=suspicious.explanation,
         section="comments",
