@@ -146,6 +146,11 @@ def test_undisclosed_code_and_brand_pitch() -> None:
     [
         ("anna.smith", "New tees! Code ANNA10 at https://www.anna-smith.shop", False),
         ("anna.smith", "New tees! Code ANNA10 at annasmith.com/tees", False),
+        ("anna_smith", "Code LAUNCH20 at annasmith.co.uk", False),
+        ("anna_smith", "Code LAUNCH20 at https://annasmith.myshopify.com", False),
+        ("annasmith.travels", "Code LAUNCH20 at annasmith.com", False),
+        ("anna_smith", "Code LAUNCH20 at https://anna.com", True),  # too short to be a name
+        ("anna_smith", "Code LAUNCH20 at https://shop.co.uk", True),
         ("anna.smith", "New tees! Code ANNA10 at https://glowbrand.com", True),
         ("anna.smith", "New tees! Code ANNA10 at anna-smith.shop with @glowbrand", True),
         ("anna.smith", "Code ANNA10 at https://anna-smith.shop/?ref=123", True),  # affiliate

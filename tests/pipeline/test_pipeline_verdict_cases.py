@@ -259,6 +259,22 @@ def test_comments_from_bots_cap_the_verdict() -> None:
     assert score.verdict == "review"
 
 
+@pytest.mark.parametrize(
+    "tail", [" #skincare #glow #routine #morning #ad", " #sp"], ids=["buried", "ambiguous"]
+)
+def test_a_habit_of_buried_or_ambiguous_disclosures_caps_too(tail: str) -> None:
+    result = undisclosed_deals(24)
+    posts = [
+        p.model_copy(update={"caption": p.caption + tail}) if "@glowbrand" in p.caption else p
+        for p in result.posts
+    ]
+    score = score_of(report_of(result.model_copy(update={"posts": posts})))
+    [flag] = score.red_flags
+    assert flag.rule.startswith("Caps the verdict at review: most paid-looking posts lack a clear")
+    assert flag.metric in {"disclosure.buried_disclosures", "disclosure.weak_disclosures"}
+    assert score.verdict == "review"
+
+
 def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:
     # 2 of the 6 commenters whose accounts are known look fake (33 %, interval 10-70 %).
     result = account(followers=40_000, rate=2.0)

@@ -446,13 +446,14 @@ def _disclosure_notes() -> list[MethodNote]:
             statement=(
                 "When over "
                 f"{score.UNDISCLOSED_HABIT_SHARE:.0%} of the paid-looking posts (at least "
-                f"{score.UNDISCLOSED_HABIT_MIN}) carry no disclosure at all, the verdict is "
-                "capped at review: hiding deals is then a habit, and brands answer for their "
-                "influencers' disclosures too. Our thresholds."
+                f"{score.UNDISCLOSED_HABIT_MIN}) lack a clear disclosure (none, buried or only "
+                "an ambiguous tag), the verdict is capped at review: hiding deals is then a "
+                "habit, and brands answer for their influencers' disclosures too. Our "
+                "thresholds."
             ),
             source=(
-                "US FTC, Disclosures 101 for Social Media Influencers (2019): brands and "
-                "influencers are both responsible for disclosures"
+                "US FTC, Disclosures 101 for Social Media Influencers (2019): disclosures must be "
+                "hard to miss and unambiguous; brands and influencers are both responsible"
             ),
         ),
     ]
@@ -481,7 +482,7 @@ def _score_notes() -> list[MethodNote]:
                 f"{score.WEAK_ENGAGEMENT_SHARE:.0%} of the band's low end, an estimated fake "
                 f"share over {score.MAX_FAKE_SHARE:g}%, over {score.MAX_SUSPICIOUS_COMMENTERS:g}% "
                 "of the commenters looking fake (the whole 95 % interval), most paid-looking "
-                "posts undisclosed or spikes "
+                "posts without a clear disclosure or spikes "
                 "bringing "
                 f"{score.SPIKE_SHARE_CAP:g}% of the followers cap the verdict at review."
             ),

@@ -139,11 +139,24 @@ def _host(url: str) -> str:
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+# Host labels that name no one: second-level domains (co.uk, com.au) and shop platforms.
+_GENERIC_LABELS = frozenset({"www", "co", "com", "org", "net", "ac", "gov", "myshopify", "shop"})
+MIN_SITE_NAME = 5  # shorter names match handles by chance
+
+
 def _is_own_site(url: str, own: str) -> bool:
-    """The site's name (the label before the top-level domain, letters and digits only) is the
-    handle's: demo-authentic.com for @demo.authentic, annasmith.shop for @anna_smith."""
-    labels = _host(url).split(".")
-    return len(labels) >= 2 and bool(own) and _NOT_ALNUM.sub("", labels[-2]) == own
+    """A label of the site's host (letters and digits only; not the top-level domain, not a
+    generic one) is the handle, or the handle begins with it: demo-authentic.com for
+    @demo.authentic, annasmith.co.uk and annasmith.myshopify.com for @anna_smith, annasmith.com
+    for @annasmith.travels."""
+    if not own:
+        return False
+    labels = [_NOT_ALNUM.sub("", label) for label in _host(url).split(".")[:-1]]
+    return any(
+        name == own or (len(name) >= MIN_SITE_NAME and own.startswith(name))
+        for name in labels
+        if name and name not in _GENERIC_LABELS
+    )
 
 
 def _is_affiliate(url: str) -> bool:

@@ -31,7 +31,7 @@ Red flags are shown next to the verdict; seven of them cap it at review: implaus
 engagement, engagement under half the tier's usual minimum, an estimated fake share over 30 %,
 over 25 % of the commenters looking fake,
 no post in the last 90 days, spikes that brought a tenth of the followers, and most paid-looking
-posts (at least 3) without any disclosure.
+posts (at least 3) without a clear disclosure.
 """
 
 from __future__ import annotations
@@ -81,10 +81,11 @@ SPIKE_SHARE_CAP = 10.0
 # over 90 days (over 30 days when the history is shorter): -4 % leaves 60, -10 % leaves 0. A
 # sponsor buys today's audience and where it heads; no spike is no praise when it is shrinking.
 POINTS_PER_PERCENT_LOST = 10.0
-# Assumption: when most paid-looking posts carry no disclosure at all (at least 3 of them, over
-# half of those needing one), the creator hides sponsorship as a habit, not by a slip; the US
-# FTC holds brands responsible for their influencers' disclosures too (Disclosures 101, 2019),
-# so the verdict is capped at review.
+# Assumption: when most paid-looking posts lack a clear disclosure (none, buried or only an
+# ambiguous tag: at least 3 of them, over half of those needing one), the creator hides
+# sponsorship as a habit, not by a slip; the US FTC counts buried and ambiguous disclosures as
+# inadequate and holds brands responsible for their influencers' disclosures too (Disclosures
+# 101, 2019), so the verdict is capped at review.
 UNDISCLOSED_HABIT_SHARE = 0.5
 UNDISCLOSED_HABIT_MIN = 3
 
@@ -368,22 +369,30 @@ def _spike_flag(families: Families) -> Flag | None:
 def _undisclosed_flag(families: Families) -> Flag | None:
     audit = families.content.disclosure
     undisclosed = audit.undisclosed_posts
-    if not undisclosed.value:
-        return None
-    if (
-        undisclosed.value >= UNDISCLOSED_HABIT_MIN
-        and undisclosed.value > UNDISCLOSED_HABIT_SHARE * audit.needing
-    ):
+    findings = {
+        "disclosure.undisclosed_posts": undisclosed.value or 0.0,
+        "disclosure.buried_disclosures": audit.buried_disclosures.value or 0.0,
+        "disclosure.weak_disclosures": audit.weak_disclosures.value or 0.0,
+    }
+    unclear = sum(findings.values())
+    if unclear >= UNDISCLOSED_HABIT_MIN and unclear > UNDISCLOSED_HABIT_SHARE * audit.needing:
+        none, buried, weak = findings.values()
         return Flag(
             rule=(
-                f"{CAPPING}: most paid-looking posts carry no disclosure (over "
+                f"{CAPPING}: most paid-looking posts lack a clear disclosure (over "
                 f"{UNDISCLOSED_HABIT_SHARE:.0%} of them, at least {UNDISCLOSED_HABIT_MIN}), a "
                 "legal risk for the brand"
             ),
-            text=undisclosed.explanation,
+            text=(
+                f"{unclear:.0f} of the {audit.needing} paid or paid-looking posts: {none:.0f} "
+                f"with no disclosure, {buried:.0f} with one buried (after line three or in a "
+                f"pile of hashtags), {weak:.0f} with only an ambiguous tag such as #sp or #collab."
+            ),
             section="content",
-            metric="disclosure.undisclosed_posts",
+            metric=max(findings, key=findings.__getitem__),
         )
+    if not undisclosed.value:
+        return None
     return Flag(
         rule="Paid-looking posts without a disclosure",
         text=undisclosed.explanation,
