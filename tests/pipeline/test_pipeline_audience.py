@@ -217,8 +217,8 @@ def test_shares_of_each_audience_type() -> None:
     )
     assert report.quality_audience_share.explanation == (
         "60.0% (95 % interval 39-78 %) of the 20 sampled followers (12) are real people or "
-        "influencers; 4 look fake and 4 are mass followers (following over 1,500 accounts, so a "
-        "post rarely reaches their feed)."
+        "influencers; 4 are suspicious (fake probability 0.5 or more) and 4 are mass followers "
+        "(following over 1,500 accounts, so a post rarely reaches their feed)."
     )
     # Wilson's interval of 4/20 and of 12/20, in percent.
     assert report.suspicious_share.interval == pytest.approx((8.07, 41.6), abs=0.01)

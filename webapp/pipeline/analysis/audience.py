@@ -239,7 +239,8 @@ def _rest(scored: Sequence[Scored]) -> str:
     feeds are not the same finding."""
     suspicious = sum(1 for s in scored if s.kind is AudienceType.SUSPICIOUS)
     mass = sum(1 for s in scored if s.kind is AudienceType.MASS_FOLLOWER)
-    fake = f"{suspicious} {'looks' if suspicious == 1 else 'look'} fake"
+    verb = "is" if suspicious == 1 else "are"
+    fake = f"{suspicious} {verb} suspicious (fake probability {THRESHOLD:g} or more)"
     crowded = f"{mass} {'is a mass follower' if mass == 1 else 'are mass followers'}"
     return (
         f"{fake} and {crowded} (following over {MASS_FOLLOWING:,} accounts, so a post rarely "
