@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from account_shapes import (
     NOW,
+    _with_history,
     account,
     bot_comments,
     flat_then_jump,
@@ -290,6 +291,19 @@ def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:
     assert suspicious.value is not None
     assert suspicious.value > 25
     assert "suspicious_commenter_share" not in [f.metric for f in score_of(report).red_flags]
+
+
+def test_a_purge_is_a_drop_not_a_shrinking_audience() -> None:
+    # Growing 20 a day, then a platform purge takes 3,000 (-13 %) in one day.
+    counts = [21_000 + 20 * d for d in range(60)]
+    counts += [counts[-1] - 3_000 + 20 * d for d in range(1, 32)]
+    report = report_of(_with_history(account(gain_per_day=0), counts))
+    assert metric(report, "growth", "drops").value == 1
+    assert metric(report, "growth", "growth_90d_percent").value < 0
+    score = score_of(report)
+    growth = next(sub for sub in score.sub_scores if sub.key == "growth")
+    assert growth.value == 100
+    assert not growth.explanation.startswith("The audience is shrinking")
 
 
 def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> None:

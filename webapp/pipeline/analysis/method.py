@@ -393,7 +393,7 @@ def _growth_notes() -> list[MethodNote]:
                 f"followers gained on spike days; {score.SPIKE_SHARE_CAP:g} % or more caps the "
                 f"verdict at review. A shrinking audience scores at most 100 - "
                 f"{score.POINTS_PER_PERCENT_LOST:g} x the percent lost over 90 days (30 with "
-                "less history). Our thresholds."
+                "less history), drop days (purges, reported apart) not counted. Our thresholds."
             ),
             source=None,
         ),

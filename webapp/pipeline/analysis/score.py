@@ -16,7 +16,8 @@ stated in the report's "Method and assumptions"):
   form one: comments.forms_pod) - the share of suspicious commenters - half the generic share
   above 50 %; needs enough comments for the generic share;
 - growth 15 %: 100 - 35 per spike day, at most 100 - 3 x the percent of today's followers gained
-  on spike days, and at most 100 - 10 x the percent lost over 90 days (30 with less history);
+  on spike days, and at most 100 - 10 x the percent lost over 90 days (30 with less history;
+  drop days, the purges growth.py reports apart, not counted);
 - activity 10 %: days since the last post: <= 14 -> 100, <= 30 -> 75, <= 90 -> 40, else 0;
 - disclosure 10 %: 100 x (1 - (undisclosed + 0.5 buried + 0.25 weak) / posts needing one);
   left out when no post needs a disclosure (there is nothing to check).
@@ -38,12 +39,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from webapp.models import Flag, QualityScore, Reason, SectionKey, SubScore, Verdict
 from webapp.pipeline.analysis.commenters import MIN_POD_MEMBERS
 from webapp.pipeline.analysis.comments import forms_pod
 from webapp.pipeline.analysis.engagement import IMPLAUSIBLE_MULTIPLE, VIEWS_IMPLAUSIBLE_MULTIPLE
 from webapp.pipeline.analysis.families import Families
+from webapp.pipeline.analysis.growth import GrowthReport
 from webapp.pipeline.analysis.prevalence import wilson_interval
 
 # Assumption: the verdict bands of the score.
@@ -548,17 +551,30 @@ def _growth(families: Families) -> _Part:
     share = growth.spike_share.value
     if share is not None:
         value = min(value, 100 - POINTS_PER_SPIKE_SHARE * share)
-    key, change = (
-        ("growth_90d_percent", growth.growth_90d_percent)
+    days, key, change = (
+        (90, "growth_90d_percent", growth.growth_90d_percent)
         if growth.growth_90d_percent.value is not None
-        else ("growth_30d_percent", growth.growth_30d_percent)
+        else (30, "growth_30d_percent", growth.growth_30d_percent)
     )
-    if change.value is not None and change.value < 0:
-        shrinking = 100 + POINTS_PER_PERCENT_LOST * change.value
+    lost = _organic_loss(growth, days, change.value)
+    if lost > 0:
+        shrinking = 100 - POINTS_PER_PERCENT_LOST * lost
         if shrinking < value:
             explanation = f"The audience is shrinking: {change.explanation} {spikes.explanation}"
             return _part("growth", "Growth", 0.15, shrinking, explanation, key)
     return _part("growth", "Growth", 0.15, value, spikes.explanation, "spikes")
+
+
+def _organic_loss(growth: GrowthReport, days: int, change: float | None) -> float:
+    """The percent of followers lost over the last `days` days, not counting drop days: a purge
+    that removed fake followers is reported as a drop, not as the audience shrinking."""
+    if change is None or change >= 0 or not growth.series:
+        return 0.0
+    last_day, last = growth.series[-1]
+    start = last / (1 + change / 100)
+    since = last_day - timedelta(days=days)
+    purged = -sum(d.gain for d in growth.drop_days if d.day > since)
+    return max(0.0, (start - last - purged) / start * 100) if start > 0 else 0.0
 
 
 def _activity(families: Families) -> _Part:
