@@ -89,6 +89,10 @@ def test_hidden_comments_count_as_none_and_hidden_likes_are_skipped() -> None:
     metric = engagement_rate_median(scrape(posts))
     assert metric.value == pytest.approx(2.0)
     assert metric.sample_size == 3
+    assert metric.explanation == (
+        "Median engagement 2.00% of followers across the 3 most recent posts with visible "
+        "likes (1 more hides its)."
+    )
 
 
 @pytest.mark.parametrize("metric", [engagement_rate_median, engagement_rate_mean])

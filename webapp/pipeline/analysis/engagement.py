@@ -204,7 +204,7 @@ def _by_followers(
         unit="percent",
         explanation=(
             f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
-            f"recent posts{_window(now)}."
+            f"recent posts{_window(now)}{_hidden_note(len(recent) - n)}."
         ),
         formula=formula,
         sample_size=n,
@@ -213,6 +213,12 @@ def _by_followers(
             for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
         ],
     )
+
+
+def _hidden_note(hidden: int) -> str:
+    if not hidden:
+        return ""
+    return f" with visible likes ({hidden} more {'hides its' if hidden == 1 else 'hide their'})"
 
 
 def engagement_rate_median(result: ScrapeResult, now: datetime | None = None) -> Metric:
