@@ -215,6 +215,10 @@ def test_a_jump_after_a_giveaway_is_still_a_spike(caption: str, hashtags: list[s
     report = growth(result.model_copy(update={"posts": posts}), [], NOW)
     assert [s.day for s in report.spike_days] == [day(-5)]
     assert "viral" not in report.spikes.explanation
+    assert (
+        f"1 spike day follows a giveaway or contest, whose followers come for the prize: "
+        f"{day(-5).isoformat()} (+3,000) after the post of {day(-5).isoformat()}."
+    ) in report.spikes.explanation
 
 
 @pytest.mark.parametrize(

@@ -331,10 +331,7 @@ def explain_viral(
             (
                 p
                 for p in sorted(viral, key=_interactions, reverse=True)
-                if -VIRAL_SLACK_DAYS
-                <= (spike.day - p.published_at.astimezone(UTC).date()).days
-                <= VIRAL_LAG_DAYS
-                and left[p.id] >= spike.gain
+                if _in_window(spike.day, p) and left[p.id] >= spike.gain
             ),
             None,
         )
@@ -344,6 +341,39 @@ def explain_viral(
         left[cause.id] -= spike.gain
         explained.append(ViralDay(spike, cause, _interactions(cause) / max(typical, 1)))
     return UnusualDays(spikes=spikes, drops=found.drops, note=found.note), explained
+
+
+def _in_window(day: date, post: Post) -> bool:
+    """Whether a gain ending on `day` can be the post's doing (module notes on viral posts)."""
+    lag = (day - post.published_at.astimezone(UTC).date()).days
+    return -VIRAL_SLACK_DAYS <= lag <= VIRAL_LAG_DAYS
+
+
+def after_giveaways(spikes: Sequence[UnusualDay], posts: Sequence[Post]) -> list[ViralDay]:
+    """The spikes that follow a giveaway or contest post, newest post first: named in the
+    report, since their followers came for a prize (multiple 0: not a measure here)."""
+    giveaways = sorted((p for p in posts if is_giveaway(p)), key=lambda p: p.published_at)
+    found = []
+    for spike in spikes:
+        cause = next((p for p in reversed(giveaways) if _in_window(spike.day, p)), None)
+        if cause is not None:
+            found.append(ViralDay(spike, cause, 0.0))
+    return found
+
+
+def _giveaway_note(days: Sequence[ViralDay]) -> str:
+    if not days:
+        return ""
+    named = ", ".join(
+        f"{d.day.day.isoformat()} ({d.day.gain:+,.0f}) after the post of "
+        f"{d.post.published_at.date().isoformat()}"
+        for d in days[:MAX_LISTED]
+    )
+    verb = "follows" if len(days) == 1 else "follow"
+    return (
+        f" {_sentence(_plural(len(days), 'spike day'))} {verb} a giveaway or contest, whose "
+        f"followers come for the prize: {named}."
+    )
 
 
 def _viral_note(viral: Sequence[ViralDay]) -> str:
@@ -407,7 +437,10 @@ def _no_gains(label: str, unit: Literal["count", "percent"], formula: str) -> Me
 
 
 def _spike_metric(
-    gains: Sequence[DailyGain], found: UnusualDays, viral: Sequence[ViralDay] = ()
+    gains: Sequence[DailyGain],
+    found: UnusualDays,
+    viral: Sequence[ViralDay] = (),
+    giveaways: Sequence[ViralDay] = (),
 ) -> Metric:
     label = "Follower spikes"
     formula = (
@@ -430,7 +463,7 @@ def _spike_metric(
         unit="count",
         explanation=(
             f"{_sentence(_plural(len(spikes), 'spike day'))} in {_plural(n, 'day')} of gains"
-            f"{listed}. {_sentence(found.note)}.{_viral_note(viral)}"
+            f"{listed}. {_sentence(found.note)}.{_giveaway_note(giveaways)}{_viral_note(viral)}"
         ),
         formula=formula,
         sample_size=n,
@@ -678,7 +711,7 @@ def growth(result: ScrapeResult, history: Sequence[Snapshot], now: datetime) -> 
     return GrowthReport(
         series=series,
         daily_gains=gains,
-        spikes=_spike_metric(gains, found, viral),
+        spikes=_spike_metric(gains, found, viral, after_giveaways(found.spikes, result.posts)),
         spike_share=_spike_share_metric(series, gains, found),
         drops=_drop_metric(gains, found),
         spike_days=found.spikes,
