@@ -361,32 +361,36 @@ def after_giveaways(spikes: Sequence[UnusualDay], posts: Sequence[Post]) -> list
     return found
 
 
-def _giveaway_note(days: Sequence[ViralDay]) -> str:
-    if not days:
-        return ""
+def _after_posts(days: Sequence[ViralDay], viral: bool) -> str:
+    """ "2026-11-17 (+3,000) after the post of 2026-11-16 (…)", a few named, the rest counted."""
     named = ", ".join(
         f"{d.day.day.isoformat()} ({d.day.gain:+,.0f}) after the post of "
         f"{d.post.published_at.date().isoformat()}"
+        + (
+            f" ({_interactions(d.post):,} likes and comments, {d.multiple:.0f}x the median post)"
+            if viral
+            else ""
+        )
         for d in days[:MAX_LISTED]
     )
+    more = len(days) - MAX_LISTED
+    return named + (f" and {more:,} more" if more > 0 else "")
+
+
+def _giveaway_note(days: Sequence[ViralDay]) -> str:
+    if not days:
+        return ""
     verb = "follows" if len(days) == 1 else "follow"
     return (
         f" {_sentence(_plural(len(days), 'spike day'))} {verb} a giveaway or contest, whose "
-        f"followers come for the prize: {named}."
+        f"followers come for the prize: {_after_posts(days, viral=False)}."
     )
 
 
 def _viral_note(viral: Sequence[ViralDay]) -> str:
     if not viral:
         return ""
-    named = ", ".join(
-        f"{v.day.day.isoformat()} ({v.day.gain:+,.0f}) after the post of "
-        f"{v.post.published_at.date().isoformat()} ({_interactions(v.post):,} likes and "
-        f"comments, {v.multiple:.0f}x the median post)"
-        for v in viral[:MAX_LISTED]
-    )
-    more = len(viral) - MAX_LISTED
-    named += f" and {more:,} more" if more > 0 else ""
+    named = _after_posts(viral, viral=True)
     return (
         f" {_sentence(_plural(len(viral), 'jump'))} followed a viral post and "
         f"{'is not counted as a spike' if len(viral) == 1 else 'are not counted as spikes'}: "

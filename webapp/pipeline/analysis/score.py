@@ -202,19 +202,20 @@ def _pod_veto(families: Families) -> Flag | None:
     )
 
 
+def _engagement_flag(rule: str, text: str) -> Flag:
+    """A rule on the engagement rate, shown at its position against the band."""
+    return Flag(rule=rule, text=text, section="engagement", metric="position")
+
+
 def _no_engagement_veto(families: Families) -> Flag | None:
     position = families.engagement.position
     rate = position.rate
     if rate is None or rate >= NO_ENGAGEMENT_SHARE * position.band_low:
         return None
-    return Flag(
-        rule=(
-            f"No real engagement: under {NO_ENGAGEMENT_SHARE:.0%} of the tier's usual minimum "
-            f"({position.band_low:g} %)"
-        ),
-        text=families.engagement.rate_median.explanation,
-        section="engagement",
-        metric="position",
+    return _engagement_flag(
+        f"No real engagement: under {NO_ENGAGEMENT_SHARE:.0%} of the tier's usual minimum "
+        f"({position.band_low:g} %)",
+        families.engagement.rate_median.explanation,
     )
 
 
@@ -234,40 +235,24 @@ def _implausible_flag(families: Families) -> Flag | None:
     position = families.engagement.position
     if not position.implausible or position.rate is None:
         return None
+    per_post = f"median {position.rate:g} % of {position.followers:,} followers per post"
     if position.rate_by_views is not None and position.views_limit is not None:
-        return Flag(
-            rule=(
-                f"{CAPPING}: implausible engagement, over {position.views_limit:g} % of views "
-                f"({VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the published per-view range)"
-            ),
-            text=(
-                f"median {position.rate_by_views:g} % of views per post like or comment "
-                f"({position.rate:g} % of {position.followers:,} followers)."
-            ),
-            section="engagement",
-            metric="position",
+        return _engagement_flag(
+            f"{CAPPING}: implausible engagement, over {position.views_limit:g} % of views "
+            f"({VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the published per-view range)",
+            f"median {position.rate_by_views:g} % of views per post like or comment "
+            f"({position.rate:g} % of {position.followers:,} followers).",
         )
     if position.followers_limit > IMPLAUSIBLE_MULTIPLE * position.band_high:
-        return Flag(
-            rule=(
-                f"{CAPPING}: implausible engagement, over {position.followers_limit:g} % of the "
-                "followers a post (beyond 99 in 100 real accounts this small)"
-            ),
-            text=f"median {position.rate:g} % of {position.followers:,} followers per post.",
-            section="engagement",
-            metric="position",
+        return _engagement_flag(
+            f"{CAPPING}: implausible engagement, over {position.followers_limit:g} % of the "
+            "followers a post (beyond 99 in 100 real accounts this small)",
+            f"{per_post}.",
         )
-    return Flag(
-        rule=(
-            f"{CAPPING}: implausible engagement, over {IMPLAUSIBLE_MULTIPLE:g}x the top of the "
-            f"tier's band ({position.band_high:g} %)"
-        ),
-        text=(
-            f"median {position.rate:g} % of {position.followers:,} followers per post, "
-            f"{position.rate / position.band_high:.0f}x the top of the band."
-        ),
-        section="engagement",
-        metric="position",
+    return _engagement_flag(
+        f"{CAPPING}: implausible engagement, over {IMPLAUSIBLE_MULTIPLE:g}x the top of the "
+        f"tier's band ({position.band_high:g} %)",
+        f"{per_post}, {position.rate / position.band_high:.0f}x the top of the band.",
     )
 
 
@@ -278,14 +263,10 @@ def _weak_engagement_flag(families: Families) -> Flag | None:
         NO_ENGAGEMENT_SHARE * position.band_low <= rate < WEAK_ENGAGEMENT_SHARE * position.band_low
     ):
         return None
-    return Flag(
-        rule=(
-            f"{CAPPING}: weak engagement, under half the tier's usual minimum "
-            f"({position.band_low:g} %)"
-        ),
-        text=families.engagement.rate_median.explanation,
-        section="engagement",
-        metric="position",
+    return _engagement_flag(
+        f"{CAPPING}: weak engagement, under half the tier's usual minimum "
+        f"({position.band_low:g} %)",
+        families.engagement.rate_median.explanation,
     )
 
 
