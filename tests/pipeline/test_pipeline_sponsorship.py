@@ -78,12 +78,29 @@ def test_strong_markers_in_each_language_are_clear(caption: str) -> None:
     assert finding(promo, business=False) is Finding.CLEAR
 
 
-@pytest.mark.parametrize("tag", ["#sp", "#spon", "#collab", "#partner", "#ambassador"])
-def test_weak_markers_are_weak(tag: str) -> None:
+@pytest.mark.parametrize("tag", ["#sp", "#spon", "#ambassador", "#gifted"])
+def test_weak_markers_that_admit_a_deal_are_weak(tag: str) -> None:
     promo = read_promotion(post(f"Loving this jacket {tag}"), "creator")
     assert promo.weak_markers == [tag]
     assert not promo.clear_markers
     assert finding(promo, business=False) is Finding.WEAK
+
+
+@pytest.mark.parametrize("tag", ["#collab", "#partner", "#thanks"])
+def test_a_vague_tag_alone_admits_no_deal_but_is_weak_beside_a_code(tag: str) -> None:
+    alone = read_promotion(post(f"Duo ranked with my friend {tag}"), "creator")
+    assert alone.weak_markers == [tag]
+    assert finding(alone, business=False) is None
+    coded = read_promotion(post(f"Loving this jacket, code GLOW15 {tag}"), "creator")
+    assert finding(coded, business=False) is Finding.WEAK
+
+
+def test_link_in_bio_beside_a_collaborator_sells_nothing() -> None:
+    own = read_promotion(post("New single out Friday, link in bio 🎧 prod. @beatsbyjules"), "x")
+    assert own.brand_mentions == ["beatsbyjules"]
+    assert finding(own, business=False) is None
+    pitch = read_promotion(post("Shop now: the new drop from @brand, link in bio"), "x")
+    assert finding(pitch, business=False) is Finding.UNDISCLOSED
 
 
 def test_words_inside_other_words_are_not_markers() -> None:

@@ -241,8 +241,8 @@ def test_friends_commenting_on_every_post_about_the_posts_are_no_pod() -> None:
 def test_hiding_most_deals_caps_the_verdict_one_slip_only_flags() -> None:
     habit = score_of(report_of(undisclosed_deals(24)))
     [flag] = habit.red_flags
-    assert flag.rule.startswith("Caps the verdict at review: most paid-looking posts")
-    assert "24 of the 24 paid or paid-looking posts" in flag.text
+    assert flag.rule.startswith("Caps the verdict at review: most paid posts lack a clear")
+    assert flag.text.startswith("24 of the 24 posts that are surely paid")
     assert habit.verdict == "review"
     slip = score_of(report_of(undisclosed_deals(2)))
     assert [f.rule for f in slip.red_flags] == ["Paid-looking posts without a disclosure"]
@@ -271,9 +271,24 @@ def test_a_habit_of_buried_or_ambiguous_disclosures_caps_too(tail: str) -> None:
     ]
     score = score_of(report_of(result.model_copy(update={"posts": posts})))
     [flag] = score.red_flags
-    assert flag.rule.startswith("Caps the verdict at review: most paid-looking posts lack a clear")
-    assert flag.metric in {"disclosure.buried_disclosures", "disclosure.weak_disclosures"}
+    assert flag.rule.startswith("Caps the verdict at review: most paid posts lack a clear")
     assert score.verdict == "review"
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "New single out Friday, link in bio 🎧 prod. @beatsbyjules",
+        "Marathon done! #thanks",
+        "Duo ranked with @streamer.sam #collab",
+    ],
+)
+def test_posts_that_only_look_promotional_never_cap_the_verdict(caption: str) -> None:
+    result = account(followers=15_000, rate=3.0)
+    posts = [p.model_copy(update={"caption": caption}) for p in result.posts]
+    score = score_of(report_of(result.model_copy(update={"posts": posts})))
+    assert all(not flag.rule.startswith("Caps") for flag in score.red_flags)
+    assert score.verdict == "recommended"
 
 
 def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:

@@ -1,9 +1,11 @@
 """Disclosure audit: paid-looking posts without a clear disclosure, weak tags, buried markers.
 
 A post needs a disclosure when it is sponsored (sponsorship.py), looks sponsored (a discount
-code, an affiliate link, or another account's @mention with selling words), or carries a weak
-tag that admits a deal. Its disclosure is clear with the platform's paid label or a strong
-marker readers see; otherwise the post is counted once, under the first that applies:
+code, an affiliate link, or another account's @mention with selling words; "link in bio" points
+at the creator's own work and sells nothing), or carries a weak tag that admits a deal ("#sp",
+"#gifted"; "#collab" or "#thanks" alone admit none). Its disclosure is clear with the
+platform's paid label or a strong marker readers see; otherwise the post is counted once, under
+the first that applies:
 buried (a strong marker only after line three or in the closing pile of hashtags), weak (only
 "#sp", "#collab" and the like), undisclosed (nothing).
 
@@ -20,6 +22,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric
+from webapp.pipeline.analysis.markers import DEAL_ADMITTING_TAGS, SELF_PROMO_WORDS
 from webapp.pipeline.analysis.promotion import Promotion
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient
 from webapp.pipeline.scraping.result import Post
@@ -34,23 +37,41 @@ class Finding(StrEnum):
 
 class DisclosureAudit(BaseModel):
     needing: int = Field(description="Posts that need a disclosure (paid or paid-looking)")
+    paid: int = Field(
+        default=0,
+        description=(
+            "Posts surely paid: the platform's paid label, an ad marker, or a discount code or "
+            "affiliate link that is not for the creator's own products"
+        ),
+    )
+    paid_unclear: int = Field(
+        default=0, description="Of the surely paid posts, those without a clear disclosure"
+    )
     undisclosed_posts: Metric = Field(description="Paid-looking posts with no disclosure at all")
     weak_disclosures: Metric = Field(description="Posts disclosed only by ambiguous tags")
     buried_disclosures: Metric = Field(description="Disclosures below the fold or among hashtags")
 
 
-def looks_sponsored(promo: Promotion, business: bool) -> bool:
+def surely_paid(promo: Promotion, business: bool) -> bool:
+    """The platform's paid label, an ad marker, or a code or affiliate link for someone else's
+    products: no reading of the caption makes these unpaid."""
     paid_signal = bool(promo.codes or promo.affiliate_links)
-    brand_pitch = bool(promo.brand_mentions) and bool(promo.promo_words or paid_signal)
     own_shop = (
         (business or promo.own_site) and not promo.brand_mentions and not promo.affiliate_links
     )
-    return promo.sponsored or brand_pitch or (paid_signal and not own_shop)
+    return promo.sponsored or (paid_signal and not own_shop)
+
+
+def looks_sponsored(promo: Promotion, business: bool) -> bool:
+    selling = [w for w in promo.promo_words if w not in SELF_PROMO_WORDS]
+    brand_pitch = bool(promo.brand_mentions) and bool(selling)
+    return surely_paid(promo, business) or brand_pitch
 
 
 def finding(promo: Promotion, business: bool) -> Finding | None:
     """The audit's verdict on one post; None when it needs no disclosure."""
-    if not (looks_sponsored(promo, business) or promo.weak_markers):
+    admits_deal = any(tag in DEAL_ADMITTING_TAGS for tag in promo.weak_markers)
+    if not (looks_sponsored(promo, business) or admits_deal):
         return None
     if promo.disclosed:
         return Finding.CLEAR
@@ -128,8 +149,11 @@ def disclosure_audit(read: list[tuple[Post, Promotion]], business: bool) -> Disc
         if (found := finding(promo, business)) is not None
     ]
     n = len(read)
+    paid = [(promo, found) for _, promo, found in audited if surely_paid(promo, business)]
     return DisclosureAudit(
         needing=len(audited),
+        paid=len(paid),
+        paid_unclear=sum(1 for _, found in paid if found is not Finding.CLEAR),
         undisclosed_posts=_count(Finding.UNDISCLOSED, audited, n),
         weak_disclosures=_count(Finding.WEAK, audited, n),
         buried_disclosures=_count(Finding.BURIED, audited, n),

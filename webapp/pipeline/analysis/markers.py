@@ -54,8 +54,15 @@ WEAK_DISCLOSURES = (
     "#brandambassador", "#thanks", "#gifted",
 )  # fmt: skip
 
+# Weak tags that admit a deal on their own: a sponsorship or a gift (the FTC treats a free
+# product as a material connection). The others ("#collab", "#partner", "#thanks") are a weak
+# disclosure next to a paid signal, and no sign of a deal without one.
+DEAL_ADMITTING_TAGS = frozenset({"#sp", "#spon", "#ambassador", "#brandambassador", "#gifted"})
+
 # Words that sell. Alone they mean a promotional post (a brand's own shop counts); with a
-# mention of another account they mean a post that looks sponsored.
+# mention of another account they mean a post that looks sponsored, except the words that point
+# at the creator's own links (SELF_PROMO_WORDS): "new single out, link in bio, prod. @producer"
+# promotes the creator's own work.
 PROMO_WORDS = (
     "link in bio", "link in my bio", "shop", "shop now", "buy now", "discount", "sale",
     "giveaway", "free shipping", "limited time", "swipe up", "use my link", "promo",
@@ -80,6 +87,8 @@ GIVEAWAY_TAG_STARTS = (
     "giveaway", "gewinnspiel", "verlosung", "sorteo", "sorteio", "concours", "concorso",
     "rozdanie", "konkurs", "cekilis", "розыгрыш", "weggeef", "winactie",
 )  # fmt: skip
+
+SELF_PROMO_WORDS = frozenset({"link in bio", "link in my bio"})
 
 # A discount code named without the code itself.
 CODE_PHRASES = (

@@ -445,11 +445,12 @@ def _disclosure_notes() -> list[MethodNote]:
             topic="Hidden sponsorship",
             statement=(
                 "When over "
-                f"{score.UNDISCLOSED_HABIT_SHARE:.0%} of the paid-looking posts (at least "
-                f"{score.UNDISCLOSED_HABIT_MIN}) lack a clear disclosure (none, buried or only "
-                "an ambiguous tag), the verdict is capped at review: hiding deals is then a "
-                "habit, and brands answer for their influencers' disclosures too. Our "
-                "thresholds."
+                f"{score.UNDISCLOSED_HABIT_SHARE:.0%} of the surely paid posts (the platform's "
+                "paid label, an ad marker, or a code or affiliate link for another seller; at "
+                f"least {score.UNDISCLOSED_HABIT_MIN}) lack a clear disclosure (none, buried or "
+                "only an ambiguous tag), the verdict is capped at review: hiding deals is then a "
+                "habit, and brands answer for their influencers' disclosures too. Posts that "
+                "only look promotional never count. Our thresholds."
             ),
             source=(
                 "US FTC, Disclosures 101 for Social Media Influencers (2019): disclosures must be "
@@ -481,7 +482,7 @@ def _score_notes() -> list[MethodNote]:
                 "implausible engagement, engagement under "
                 f"{score.WEAK_ENGAGEMENT_SHARE:.0%} of the band's low end, an estimated fake "
                 f"share over {score.MAX_FAKE_SHARE:g}%, over {score.MAX_SUSPICIOUS_COMMENTERS:g}% "
-                "of the commenters looking fake (the whole 95 % interval), most paid-looking "
+                "of the commenters looking fake (the whole 95 % interval), most surely paid "
                 "posts without a clear disclosure or spikes "
                 "bringing "
                 f"{score.SPIKE_SHARE_CAP:g}% of the followers cap the verdict at review."

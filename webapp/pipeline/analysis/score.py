@@ -31,7 +31,7 @@ Verdict: >= 70 recommended, >= 50 review, below avoid. Vetoes make it avoid what
 Red flags are shown next to the verdict; seven of them cap it at review: implausibly high
 engagement, engagement under half the tier's usual minimum, an estimated fake share over 30 %,
 over 25 % of the commenters looking fake,
-no post in the last 90 days, spikes that brought a tenth of the followers, and most paid-looking
+no post in the last 90 days, spikes that brought a tenth of the followers, and most surely paid
 posts (at least 3) without a clear disclosure.
 """
 
@@ -84,8 +84,9 @@ SPIKE_SHARE_CAP = 10.0
 # over 90 days (over 30 days when the history is shorter): -4 % leaves 60, -10 % leaves 0. A
 # sponsor buys today's audience and where it heads; no spike is no praise when it is shrinking.
 POINTS_PER_PERCENT_LOST = 10.0
-# Assumption: when most paid-looking posts lack a clear disclosure (none, buried or only an
-# ambiguous tag: at least 3 of them, over half of those needing one), the creator hides
+# Assumption: when most surely paid posts (the platform's label, an ad marker, a code or an
+# affiliate link for another seller) lack a clear disclosure (none, buried or only an ambiguous
+# tag: at least 3 of them, over half of those posts), the creator hides
 # sponsorship as a habit, not by a slip; the US FTC counts buried and ambiguous disclosures as
 # inadequate and holds brands responsible for their influencers' disclosures too (Disclosures
 # 101, 2019), so the verdict is capped at review.
@@ -353,27 +354,22 @@ def _spike_flag(families: Families) -> Flag | None:
 def _undisclosed_flag(families: Families) -> Flag | None:
     audit = families.content.disclosure
     undisclosed = audit.undisclosed_posts
-    findings = {
-        "disclosure.undisclosed_posts": undisclosed.value or 0.0,
-        "disclosure.buried_disclosures": audit.buried_disclosures.value or 0.0,
-        "disclosure.weak_disclosures": audit.weak_disclosures.value or 0.0,
-    }
-    unclear = sum(findings.values())
-    if unclear >= UNDISCLOSED_HABIT_MIN and unclear > UNDISCLOSED_HABIT_SHARE * audit.needing:
-        none, buried, weak = findings.values()
+    unclear = audit.paid_unclear
+    if unclear >= UNDISCLOSED_HABIT_MIN and unclear > UNDISCLOSED_HABIT_SHARE * audit.paid:
         return Flag(
             rule=(
-                f"{CAPPING}: most paid-looking posts lack a clear disclosure (over "
+                f"{CAPPING}: most paid posts lack a clear disclosure (over "
                 f"{UNDISCLOSED_HABIT_SHARE:.0%} of them, at least {UNDISCLOSED_HABIT_MIN}), a "
                 "legal risk for the brand"
             ),
             text=(
-                f"{unclear:.0f} of the {audit.needing} paid or paid-looking posts: {none:.0f} "
-                f"with no disclosure, {buried:.0f} with one buried (after line three or in a "
-                f"pile of hashtags), {weak:.0f} with only an ambiguous tag such as #sp or #collab."
+                f"{unclear} of the {audit.paid} posts that are surely paid (the platform's paid "
+                "label, an ad marker, or a discount code or affiliate link for another seller) "
+                "have no disclosure, one buried after line three or in a pile of hashtags, or "
+                "only an ambiguous tag such as #sp."
             ),
             section="content",
-            metric=max(findings, key=findings.__getitem__),
+            metric="disclosure.undisclosed_posts",
         )
     if not undisclosed.value:
         return None
