@@ -300,11 +300,18 @@ def test_videos_without_views_are_judged_by_followers() -> None:
     assert position.implausible is True  # 80 % of followers, over 5x the nano band's top
 
 
-def test_instagram_is_judged_by_followers_even_with_views_on_reels() -> None:
+def test_instagram_reels_are_judged_by_views_a_photo_feed_by_followers() -> None:
+    # 5,000 followers, reels seen 50,000 times, 8 % of viewers engaging: 80 % of followers.
     reels = [post(d, 4_000, 0, views=50_000, kind="video") for d in (1, 2, 3, 4)]
     position = engagement_position(scrape(reels, 5_000), NOW)
-    assert position.judged_by == "followers"
-    assert position.implausible is True
+    assert position.judged_by == "views"
+    assert position.implausible is False
+    assert "reach beyond the followers" in position.explanation
+    # One reel among photos: too few views to judge by, so the followers decide.
+    feed = [*reels[:1], *(post(d, 4_000, 0) for d in (2, 3, 4))]
+    photos = engagement_position(scrape(feed, 5_000), NOW)
+    assert photos.judged_by == "followers"
+    assert photos.implausible is True
 
 
 def small_account(rate_per_post: float, followers: int = 500) -> ScrapeResult:

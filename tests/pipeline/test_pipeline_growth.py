@@ -261,6 +261,20 @@ def test_likes_beyond_the_views_are_bought_not_viral() -> None:
     assert growth(result.model_copy(update={"posts": seen}), [], NOW).spike_days == []
 
 
+def test_likes_without_comments_are_bought_not_viral() -> None:
+    # The other posts get a comment per 20 likes; the "viral" one 20,000 likes and 10 comments.
+    gains = gains_on({-5: 3_000})
+    result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS)
+    posts = [
+        p.model_copy(update={"comments": 10 if p.id == "p-5" else (p.likes or 0) // 20})
+        for p in result.posts
+    ]
+    report = growth(result.model_copy(update={"posts": posts}), [], NOW)
+    assert [s.day for s in report.spike_days] == [day(-5)]
+    talked = [p.model_copy(update={"comments": (p.likes or 0) // 20}) for p in result.posts]
+    assert growth(result.model_copy(update={"posts": talked}), [], NOW).spike_days == []
+
+
 def test_no_post_is_viral_among_fewer_than_five() -> None:
     gains = gains_on({-5: 3_000})
     result = with_posts(scrape(7_000, cumulative(4_000, gains)), VIRAL_POSTS[:4])

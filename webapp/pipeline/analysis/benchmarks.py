@@ -148,15 +148,22 @@ class ViewRateTop:
     source: str
 
 
-# Engagement per *view* on the platforms that show views on every post. Per view, as per
-# follower, the rate falls as creators grow, so the top of the smallest creators' range is the
-# highest usual rate on the platform; the implausibility test (engagement.py) multiplies it.
-# Instagram has none: it shows views only on reels, and we found no per-view table for it.
+# Engagement per *view* where posts show their views. Per view, as per follower, the rate falls
+# as creators grow, so the top of the smallest creators' range is the highest usual rate on the
+# platform; the implausibility test (engagement.py) multiplies it. Instagram shows views on
+# reels only, and we found no per-view table for them: reels are TikTok's short-video format
+# with the same kind of recommended reach, so they take TikTok's figure (our assumption). A
+# photo feed shows views on too few posts to be judged by them (engagement.MIN_VIEWS_SHARE).
+_TIKTOK_PER_VIEW = (
+    "KOLens, What is a good TikTok engagement rate? (kolens.ai, undated page read 2026): "
+    "8-15 % of views for creators under 10K followers, (likes + comments + shares) / views"
+)
 VIEW_RATE_TOP: dict[Platform, ViewRateTop] = {
-    Platform.TIKTOK: ViewRateTop(
+    Platform.TIKTOK: ViewRateTop(15.0, _TIKTOK_PER_VIEW),
+    Platform.INSTAGRAM: ViewRateTop(
         15.0,
-        "KOLens, What is a good TikTok engagement rate? (kolens.ai, undated page read 2026): "
-        "8-15 % of views for creators under 10K followers, (likes + comments + shares) / views",
+        f"{_TIKTOK_PER_VIEW}; applied to Instagram reels, the same short-video format, as no "
+        "per-view table for reels was found (our assumption)",
     ),
     Platform.YOUTUBE: ViewRateTop(
         10.0,

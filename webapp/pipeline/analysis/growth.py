@@ -76,9 +76,10 @@ _GIVEAWAY_TAG = re.compile(rf"#(?:{'|'.join(map(re.escape, GIVEAWAY_TAG_STARTS))
 # many new followers as it has likes and comments: far fewer people follow after a post than
 # like it, so a gain beyond that is not its doing (and likes bought on one post do not pay for
 # followers bought with them). A post whose likes and comments are implausible for its views
-# (engagement.py's limit by views; more than its views where the platform has none) is not
-# viral but bought, and a giveaway or contest never explains a jump: its followers come for the
-# prize. Assumptions: the 5x, the days, the half.
+# (engagement.py's limit by views), or whose likes per comment run over 5x the account's usual,
+# is not viral but bought (bought likes come without views or comments), and a giveaway or
+# contest never explains a jump: its followers come for the prize. Assumptions: the 5x (of the
+# median post and of its likes per comment), the days, the half.
 VIRAL_MULTIPLE = 5.0
 VIRAL_FOLLOW_SHARE = 0.5
 VIRAL_MIN_POSTS = 5
@@ -300,10 +301,20 @@ def is_giveaway(post: Post) -> bool:
     return _GIVEAWAY.search(text) or _GIVEAWAY_TAG.search(text) is not None
 
 
-def _seen_enough(post: Post, views_limit: float) -> bool:
-    """Whether the post's likes and comments are plausible for its views (when it shows them):
-    bought likes arrive without the views that organic ones come with."""
-    return not post.views or _interactions(post) / post.views * 100 <= views_limit
+def _seen_enough(post: Post, views_limit: float, likes_per_comment: float | None) -> bool:
+    """Whether the post's likes and comments are plausible for its views (when it shows them)
+    and its likes for its comments (against the account's usual `likes_per_comment`): bought
+    likes arrive without the views and the comments that organic ones come with."""
+    if post.views and _interactions(post) / post.views * 100 > views_limit:
+        return False
+    if likes_per_comment is None or post.comments is None:
+        return True
+    return (post.likes or 0) / max(post.comments, 1) <= VIRAL_MULTIPLE * likes_per_comment
+
+
+def _usual_likes_per_comment(posts: Sequence[Post]) -> float | None:
+    ratios = [(p.likes or 0) / p.comments for p in posts if p.comments]
+    return median(ratios) if len(ratios) >= VIRAL_MIN_POSTS else None
 
 
 def explain_viral(
@@ -316,12 +327,13 @@ def explain_viral(
     if len(counted) < VIRAL_MIN_POSTS or not found.spikes:
         return found, []
     typical = median(_interactions(p) for p in counted)
+    likes_per_comment = _usual_likes_per_comment(counted)
     viral = [
         p
         for p in counted
         if _interactions(p) >= VIRAL_MULTIPLE * max(typical, 1)
         and not is_giveaway(p)
-        and _seen_enough(p, views_limit)
+        and _seen_enough(p, views_limit, likes_per_comment)
     ]
     left = {p.id: VIRAL_FOLLOW_SHARE * _interactions(p) for p in viral}
     spikes: list[UnusualDay] = []

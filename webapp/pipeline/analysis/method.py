@@ -77,9 +77,11 @@ def _by_views_statement(platform: Platform) -> str:
     limit = engagement.VIEWS_IMPLAUSIBLE_MULTIPLE * per_view.top
     strong = engagement.VIEWS_STRONG_UP_TO * per_view.top
     return (
-        f" {platform.label} shows views per post, so where at least "
-        f"{engagement.MIN_VIEWS_SHARE:.0%} of the recent posts with likes carry them (and at "
-        f"least {engagement.MIN_POSTS}) the test reads the median rate by views instead: above "
+        f" Where {platform.label} posts show their views"
+        + (" (reels only)" if platform is Platform.INSTAGRAM else "")
+        + ", on at least "
+        f"{engagement.MIN_VIEWS_SHARE:.0%} of the recent posts with likes (and at least "
+        f"{engagement.MIN_POSTS}), the test reads the median rate by views instead: above "
         f"{limit:g}% of views ({engagement.VIEWS_IMPLAUSIBLE_MULTIPLE:g}x the top of the "
         f"published per-view range, {per_view.top:g}%) it is implausible; up to {strong:g}% a "
         "rate above the band is reach beyond the followers and scores as strong, falling to "
