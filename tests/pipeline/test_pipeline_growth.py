@@ -3,6 +3,7 @@ projection."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -290,6 +291,22 @@ def test_the_jump_test_works_without_the_z_test() -> None:
     assert report.spike_days[0].robust_z is None
     assert report.spike_days[0].reasons == ["+14.6 % in a day, over 10 %"]
     assert "Robust z-test skipped: it needs at least 7 daily gains" in report.spikes.explanation
+
+
+def test_a_young_account_growing_12_percent_every_day_has_no_spike() -> None:
+    # +12 % a day for 19 days (1,000 -> 8,600): over 10 % every day, and every day alike, so
+    # the z-test finds none unusual; before, each day was a "spike like bought followers".
+    counts = [1_000]
+    for _ in range(19):
+        counts.append(round(counts[-1] * 1.12))
+    gains = [b - a for a, b in itertools.pairwise(counts)]
+    steady = growth(scrape(counts[-1], cumulative(1_000, gains)), [], NOW)
+    assert steady.spike_days == []
+    # One day of +42 % among them is a spike whatever the history (over 30 %).
+    gains[10] = round((counts[0] + sum(gains[:10])) * 0.42)
+    jump = growth(scrape(1_000 + sum(gains), cumulative(1_000, gains)), [], NOW)
+    assert len(jump.spike_days) == 1
+    assert jump.spike_days[0].share == pytest.approx(0.42, abs=0.001)
 
 
 def test_a_tiny_account_needs_100_followers_for_a_spike() -> None:

@@ -44,8 +44,9 @@ Z_LIMIT = 3.5
 # too, every value is the same and nothing is an outlier by z.
 MEAN_AD_SCALE = 1.253314
 MIN_Z_GAINS = 7  # a median and MAD of fewer days say little about what is usual
-# Assumption: a day that is unusual for the account but adds less than 1 % of its audience is a
-# good post, not a purchase worth flagging: organic accounts grow roughly 0.05-1 % a day, so an
+# Assumption: a day that is unusual for the account but adds less than 1 % of its audience more
+# than its usual day (the median) is a good post, not a purchase worth flagging (and on a very
+# even series, rounding alone makes a z-score): organic accounts grow roughly 0.05-1 % a day, so an
 # account with very even days would otherwise be flagged for +1.5 % (e.g. a 50-million account
 # that usually gains 20,000 and once gains 30,000, +0.06 %).
 MIN_Z_SHARE = 0.01
@@ -53,7 +54,11 @@ MIN_Z_SHARE = 0.01
 # a history to compare with (fewer than MIN_Z_GAINS days, or every day the same). Organic daily
 # growth is a fraction of a percent to about 1 % for fast risers, so 10 % in a day is 10 times
 # a fast riser's day; bought batches are sold by the thousand, a large share of a small account.
+# Where the robust z-test ran and finds the day ordinary for this account (a young account that
+# grows 10 % every day), a jump up to 30 % is its usual pace, not a purchase; beyond 30 % it is
+# flagged whatever the history. Assumption: the 30 %.
 JUMP_SHARE = 0.10
+ALWAYS_JUMP_SHARE = 0.30
 # A loss of 5 % of the audience in one day is the size of a platform purge of fake accounts: in
 # Instagram's December 2014 purge the 100 most-followed accounts lost about 7 % on average
 # (Beyonce 3.7 %, Justin Bieber 14.9 %; Search Factory, 22 Dec 2014, from Zach Allia's
@@ -245,6 +250,7 @@ def unusual_days(gains: Sequence[DailyGain]) -> UnusualDays:
     beyond a fixed share of the audience (which needs no history)."""
     shares = [g.share for g in gains]
     scores, note = _z_test(shares)
+    centre = median(shares) if shares else 0.0
     spikes: list[UnusualDay] = []
     drops: list[UnusualDay] = []
     for index, gain in enumerate(gains):
@@ -255,15 +261,17 @@ def unusual_days(gains: Sequence[DailyGain]) -> UnusualDays:
         reasons: list[str] = []
         if gain.gain > 0:
             # The plainer reason first: evidence shows only the first one.
-            if share > JUMP_SHARE:
+            unusual = z is not None and z > Z_LIMIT and share - centre >= MIN_Z_SHARE
+            ordinary = scores is not None and not unusual
+            if share > (ALWAYS_JUMP_SHARE if ordinary else JUMP_SHARE):
                 reasons.append(f"{_percent(share)} in a day, over {_share(JUMP_SHARE)}")
-            if z is not None and z > Z_LIMIT and share >= MIN_Z_SHARE:
+            if unusual and z is not None:
                 reasons.append(f"robust z-score {z:+.1f}, above {Z_LIMIT:g}")
             found = spikes
         else:
             if -share > DROP_SHARE:
                 reasons.append(f"{_percent(share)} in a day, a loss over {_share(DROP_SHARE)}")
-            if z is not None and z < -Z_LIMIT and -share >= MIN_Z_SHARE:
+            if z is not None and z < -Z_LIMIT and centre - share >= MIN_Z_SHARE:
                 reasons.append(f"robust z-score {z:+.1f}, below -{Z_LIMIT:g}")
             found = drops
         if not reasons:
@@ -463,7 +471,9 @@ def _spike_metric(
         f"gain days of at least {MIN_DAY_CHANGE} followers where the growth rate (gain / "
         f"followers the day before) has a robust z-score above {Z_LIMIT:g} (Iglewicz and "
         f"Hoaglin, 1993; {MEAN_AD_SCALE} x mean absolute deviation when MAD = 0) and is at least "
-        f"{_share(MIN_Z_SHARE)}, or is above {_share(JUMP_SHARE)}; not a day from the one before "
+        f"{_share(MIN_Z_SHARE)} above the median day's, or is above {_share(JUMP_SHARE)} (above "
+        f"{_share(ALWAYS_JUMP_SHARE)} when the z-test finds the day ordinary); not a day from "
+        "the one before "
         f"to {VIRAL_LAG_DAYS} days after a post with {VIRAL_MULTIPLE:g}x the median likes + "
         "comments, plausible for its views, half of which cover the day's gain (a viral post, "
         "not a giveaway)"
@@ -534,7 +544,8 @@ def _drop_metric(gains: Sequence[DailyGain], found: UnusualDays) -> Metric:
     label = "Follower drops"
     formula = (
         f"loss days of at least {MIN_DAY_CHANGE} followers where the growth rate has a robust "
-        f"z-score below -{Z_LIMIT:g} and is a loss of at least {_share(MIN_Z_SHARE)}, or a loss "
+        f"z-score below -{Z_LIMIT:g} and is at least {_share(MIN_Z_SHARE)} below the median "
+        f"day's, or a loss "
         f"over {_share(DROP_SHARE)} of the followers the day before"
     )
     n = len(gains)

@@ -348,7 +348,10 @@ def _growth_notes() -> list[MethodNote]:
                 f"a spike when its modified z-score exceeds +{growth.Z_LIMIT:g} (from "
                 f"{growth.MIN_Z_GAINS} daily gains; when MAD is 0 the scale is "
                 f"{growth.MEAN_AD_SCALE} x the mean absolute deviation) and it adds at least "
-                f"{growth.MIN_Z_SHARE:.0%} of the followers."
+                f"{growth.MIN_Z_SHARE:.0%} of the followers more than the median day. A gain "
+                f"over {growth.JUMP_SHARE:.0%} in a day is a spike too, unless the z-test finds "
+                f"it ordinary for this account (then over {growth.ALWAYS_JUMP_SHARE:.0%}: a young "
+                "account that grows 10 % every day)."
             ),
             source=_IGLEWICZ_HOAGLIN,
         ),
