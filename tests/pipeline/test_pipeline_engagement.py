@@ -170,6 +170,16 @@ def test_likes_comments_ratio() -> None:
     )
 
 
+def test_ratio_with_comments_turned_off_says_so() -> None:
+    posts = [post(d, 100, None) for d in (1, 2, 3, 4)]
+    metric = likes_comments_ratio(scrape(posts))
+    assert metric.value is None
+    assert metric.explanation == (
+        "Not enough data (n=0): comments are turned off or hidden on 4 of the 4 recent posts; "
+        "the ratio needs them on at least 3."
+    )
+
+
 def test_ratio_without_comments_is_not_enough_data() -> None:
     metric = likes_comments_ratio(scrape([post(1, 100, 0), post(2, 80, 0), post(3, 90, 0)]))
     assert metric.value is None

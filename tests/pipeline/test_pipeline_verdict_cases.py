@@ -385,6 +385,11 @@ def test_an_account_silent_for_800_days_is_avoided() -> None:
     median = metric(report, "engagement", "rate_median")
     assert median.value is None
     assert median.explanation.startswith("Not enough recent posts")
+    # Disclosure had nothing to check; it is not said to lack data.
+    assert score.reasons[1].text.startswith(
+        "Not enough data for a score: engagement could not be scored (disclosure: nothing to "
+        "check)"
+    )
 
 
 def test_a_follower_sample_of_three_says_the_audience_is_unmeasured() -> None:

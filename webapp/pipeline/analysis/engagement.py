@@ -291,7 +291,13 @@ def _likes_comments(recent: list[Post]) -> Metric:
     likes = sum(p.likes or 0 for p in posts)
     comments = sum(p.comments or 0 for p in posts)
     explanation: str | None = None
-    if n < MIN_POSTS:
+    off = sum(1 for p in recent if p.likes is not None and p.comments is None)
+    if n < MIN_POSTS and off:
+        explanation = (
+            f"Not enough data (n={n}): comments are turned off or hidden on {off} of the "
+            f"{len(recent)} recent posts; the ratio needs them on at least {MIN_POSTS}."
+        )
+    elif n < MIN_POSTS:
         explanation = (
             f"Not enough data (n={n}): the ratio needs likes and comments on at least "
             f"{MIN_POSTS} recent posts."
@@ -341,9 +347,10 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
     tier = tier_of(followers)
     band = engagement_band(result.platform, tier)
     platform = result.platform.label
+    # The publisher's name only: the full source is in the metric's formula and the method.
     band_text = (
         f"the {platform} {tier.value} band is {band.low:g}-{band.high:g}% "
-        f"(typical {band.typical:g}%; {band.source})"
+        f"(typical {band.typical:g}%; {band.source.split(' (', 1)[0]})"
     )
     position: Position | None
     relative: float | None = None

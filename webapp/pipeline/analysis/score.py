@@ -97,7 +97,8 @@ FORMULA = (
     "weighted mean of engagement 25 %, audience 25 %, comments 15 %, growth 15 %, activity 10 %,"
     " disclosure 10 % (parts without data left out, weights renormalised); vetoes mean avoid;"
     " implausible engagement, engagement under half the tier's minimum, over 30 % fake followers,"
-    " no post in 90 days or spikes bringing 10 % of the followers cap the verdict at review"
+    " over 25 % fake-looking commenters, most paid posts without a clear disclosure, no post in"
+    " 90 days or spikes bringing 10 % of the followers cap the verdict at review"
 )
 
 
@@ -407,13 +408,17 @@ def _unmeasured(part: _Part) -> Reason:
 
 
 def _not_enough(parts: list[_Part], scored_weight: float) -> Reason:
-    """Why there is no score, pointing at the first part that could not be scored."""
+    """Why there is no score, pointing at the first part that lacked data."""
     missing = [part for part in parts if part.sub.value is None]
-    names = ", ".join(part.sub.label.lower() for part in missing)
-    first = missing[0]
+    idle = [part for part in missing if part.sub.explanation.startswith("nothing to check")]
+    lacking = [part for part in missing if part not in idle] or missing
+    names = ", ".join(part.sub.label.lower() for part in lacking)
+    also = ", ".join(part.sub.label.lower() for part in idle)
+    first = lacking[0]
     return Reason(
         text=(
-            f"Not enough data for a score: {names} could not be scored, so only "
+            f"Not enough data for a score: {names} could not be scored"
+            f"{f' ({also}: nothing to check)' if idle else ''}, so only "
             f"{scored_weight * 100:.0f} % of the score's weight has data (a score needs "
             f"engagement and at least {MIN_SCORED_WEIGHT * 100:.0f} %). "
             f"{first.sub.label}: {first.sub.explanation}"
