@@ -340,10 +340,17 @@ def test_under_1000_followers_only_beyond_the_99th_percentile_is_implausible() -
     over = engagement_position(small_account(51.0), NOW)
     assert over.implausible is True
     assert "Above 50% of the followers, the rate is implausible" in over.explanation
-    # From 1,000 followers the band's rule applies again.
-    at_1000 = engagement_position(small_account(30.0, followers=1_000), NOW)
-    assert at_1000.followers_limit == pytest.approx(28.75)
-    assert at_1000.implausible is True
+    # From 1,000 to 5,000 followers the limit eases, on a log scale, to the band's 5x (28.75 %):
+    # 60 followers more no longer flip a verdict.
+    assert engagement_position(small_account(30.0, followers=990), NOW).followers_limit == 50.0
+    at_1050 = engagement_position(small_account(30.0, followers=1_050), NOW)
+    assert at_1050.followers_limit == pytest.approx(49.35, abs=0.01)
+    assert at_1050.implausible is False
+    middle = engagement_position(small_account(30.0, followers=2_236), NOW)
+    assert middle.followers_limit == pytest.approx((50 + 28.75) / 2, abs=0.01)
+    at_5000 = engagement_position(small_account(30.0, followers=5_000), NOW)
+    assert at_5000.followers_limit == pytest.approx(28.75)
+    assert at_5000.implausible is True
 
 
 def test_rates_carry_their_posts_as_evidence() -> None:

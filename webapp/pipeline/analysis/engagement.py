@@ -10,6 +10,7 @@ a year has "not enough recent posts" instead of a rate of 0 %.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from operator import attrgetter
 from statistics import fmean, median, stdev
@@ -48,8 +49,11 @@ MIN_VIEWS_SHARE = 0.5
 # 50 % of the followers a post: 1 real account in 100 of that size goes beyond it, and the
 # 200-follower account with 2,000 likes a post far exceeds it. From 1,000 followers the band's
 # rule takes over (InstaFake's 27 real accounts of 1,000-5,000 followers stay under 28 %).
+# So that 60 followers more cannot flip a verdict, the limit eases from 50 % at 1,000 followers
+# to the band's rule at 5,000, evenly on a log scale (our derivation).
 SMALL_BELOW = 1_000
 SMALL_IMPLAUSIBLE = 50.0
+SMALL_TAPER_TO = 5_000
 MAX_EVIDENCE = 10  # a report row shows a handful of posts, not the whole feed
 # Like spread reads every fetched post: over 12 posts even authentic accounts look even
 # (InstaFake median CV 0.25 over the newest 12, 0.51 over the whole series; see demo_traits).
@@ -357,9 +361,7 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
     implausible = False
     per_view = VIEW_RATE_TOP.get(result.platform)
     views_limit = None if per_view is None else VIEWS_IMPLAUSIBLE_MULTIPLE * per_view.top
-    followers_limit = IMPLAUSIBLE_MULTIPLE * band.high
-    if followers < SMALL_BELOW:
-        followers_limit = max(followers_limit, SMALL_IMPLAUSIBLE)
+    followers_limit = _followers_limit(followers, IMPLAUSIBLE_MULTIPLE * band.high)
     enough_views = by_views.sample_size >= MIN_VIEWS_SHARE * max(rate.sample_size, 1)
     views_rate = None if views_limit is None or not enough_views else by_views.value
     if rate.value is None:
@@ -394,8 +396,8 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
                 )
             if implausible:
                 limit = (
-                    f"{SMALL_IMPLAUSIBLE:g}% of the followers"
-                    if followers_limit == SMALL_IMPLAUSIBLE
+                    f"{followers_limit:.3g}% of the followers"
+                    if followers_limit > IMPLAUSIBLE_MULTIPLE * band.high
                     else f"{IMPLAUSIBLE_MULTIPLE:g}x the top of the band"
                 )
                 explanation += (
@@ -425,6 +427,17 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
         followers_limit=followers_limit,
         explanation=explanation,
     )
+
+
+def _followers_limit(followers: int, band_limit: float) -> float:
+    """The rate by followers above which engagement is implausible: 5x the band's top, or more
+    for small accounts (module notes)."""
+    if followers < SMALL_BELOW:
+        return max(band_limit, SMALL_IMPLAUSIBLE)
+    if followers < SMALL_TAPER_TO:
+        eased = math.log(followers / SMALL_BELOW) / math.log(SMALL_TAPER_TO / SMALL_BELOW)
+        return max(band_limit, SMALL_IMPLAUSIBLE - (SMALL_IMPLAUSIBLE - band_limit) * eased)
+    return band_limit
 
 
 def _by_views_note(

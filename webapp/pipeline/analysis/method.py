@@ -223,7 +223,10 @@ def _engagement_notes(platform: Platform) -> list[MethodNote]:
                 f"{engagement.SMALL_BELOW:,} followers, below every published cohort, only a "
                 f"rate above {engagement.SMALL_IMPLAUSIBLE:g}% is, the 99th percentile of "
                 "InstaFake's 600 real accounts of that size (median 23 %, maximum 97 %; Akyon & "
-                "Kalfaoglu 2019; bench/engagement_small.py)." + _by_views_statement(platform)
+                "Kalfaoglu 2019; bench/engagement_small.py); from "
+                f"{engagement.SMALL_BELOW:,} to {engagement.SMALL_TAPER_TO:,} followers the limit "
+                "eases to the band's on a log scale (our derivation)."
+                + _by_views_statement(platform)
             ),
             source=_by_views_source(platform),
         ),

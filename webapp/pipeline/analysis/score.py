@@ -247,8 +247,9 @@ def _implausible_flag(families: Families) -> Flag | None:
         )
     if position.followers_limit > IMPLAUSIBLE_MULTIPLE * position.band_high:
         return _engagement_flag(
-            f"{CAPPING}: implausible engagement, over {position.followers_limit:g} % of the "
-            "followers a post (beyond 99 in 100 real accounts this small)",
+            f"{CAPPING}: implausible engagement, over {position.followers_limit:.3g} % of the "
+            "followers a post (a limit eased for small accounts: 99 in 100 real ones under "
+            "1,000 followers stay under 50 %)",
             f"{per_post}.",
         )
     return _engagement_flag(
