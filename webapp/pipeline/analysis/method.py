@@ -376,7 +376,8 @@ def _growth_notes() -> list[MethodNote]:
                 "before for day boundaries and time zones), as long "
                 f"as the followers it gained stay within {growth.VIRAL_FOLLOW_SHARE:.0%} of the "
                 "post's likes + comments (far fewer people follow after a post than like it) and "
-                "those are plausible for its views (likes without views are bought). A giveaway "
+                "those are plausible for its views and its comments (likes without views, or "
+                "over 5x the account's usual likes per comment, are bought). A giveaway "
                 "or contest never explains a jump: its followers come for the prize. Our "
                 "thresholds and word list."
             ),
