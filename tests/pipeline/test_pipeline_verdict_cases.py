@@ -4,6 +4,7 @@ issue that made a marketer pay on a wrong verdict, with the figures it was about
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from account_shapes import (
@@ -37,7 +38,7 @@ from account_shapes import (
 
 from webapp.models import Metric, Platform, QualityScore, ReportResponse
 from webapp.pipeline.report import full_report
-from webapp.pipeline.scraping.result import AccountStub, ScrapeResult
+from webapp.pipeline.scraping.result import AccountStub, Comment, ScrapeResult
 
 
 def report_of(result: ScrapeResult) -> ReportResponse:
@@ -291,6 +292,32 @@ def test_posts_that_only_look_promotional_never_cap_the_verdict(caption: str) ->
     assert score.verdict == "recommended"
 
 
+def test_four_fans_under_every_post_of_a_star_are_no_pod() -> None:
+    # 30M followers, thousands of comments a post; 9 fetched a post, 4 of them from the same fans.
+    result = account(followers=30_000_000, rate=1.0, comments_per_post=5)
+    fans = [
+        Comment(
+            post_id=post.id,
+            author=f"fan.page{k}",
+            text="❤️",
+            published_at=post.published_at + timedelta(minutes=3 + k),
+        )
+        for post in result.posts
+        for k in range(4)
+    ]
+    posts = [p.model_copy(update={"comments": 5_000}) for p in result.posts]
+    report = report_of(
+        result.model_copy(update={"posts": posts, "comments": [*result.comments, *fans]})
+    )
+    share = metric(report, "comments", "recurring_comment_share")
+    assert share.value is not None
+    assert share.value > 40  # of the fetched comments
+    assert "too few to lift them" in share.explanation
+    score = score_of(report)
+    assert score.vetoes == []
+    assert score.verdict == "recommended"
+
+
 def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:
     # 2 of the 6 commenters whose accounts are known look fake (33 %, interval 10-70 %).
     result = account(followers=40_000, rate=2.0)
@@ -387,8 +414,7 @@ def test_an_account_silent_for_800_days_is_avoided() -> None:
     assert median.explanation.startswith("Not enough recent posts")
     # Disclosure had nothing to check; it is not said to lack data.
     assert score.reasons[1].text.startswith(
-        "Not enough data for a score: engagement could not be scored (disclosure: nothing to "
-        "check)"
+        "Not enough data for a score: engagement could not be scored (disclosure: nothing to check)"
     )
 
 

@@ -32,6 +32,11 @@ MIN_POD_COMMENTS = 30
 # are a pod only when at least half of their comments fit any post: generic (comment_text.py's
 # rule) or a copy of another comment.
 POD_GENERIC_SHARE = 0.5
+# Assumption: a pod lifts a post only when its comments are a tenth or more of all the comments
+# the post has (its own count, not just the fetched ones): four fans under every post of a
+# 30-million account, among thousands of comments, are fans, however many of the few fetched
+# comments they wrote.
+POD_MIN_CONVERSATION = 0.10
 
 # A commenter looks fake when at least two of these hold (one alone is common among real, quiet
 # accounts). The shapes follow the fake accounts of the InstaFake data set

@@ -18,7 +18,13 @@ from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric
 from webapp.pipeline.analysis.comment_text import TextKinds, classify_folded, normalised_folded
-from webapp.pipeline.analysis.commenters import is_pod, recurring_metrics, suspicious_commenters
+from webapp.pipeline.analysis.commenters import (
+    POD_MIN_CONVERSATION,
+    is_pod,
+    recurring_authors,
+    recurring_metrics,
+    suspicious_commenters,
+)
 from webapp.pipeline.analysis.keywords import fold
 from webapp.pipeline.analysis.share import MAX_EVIDENCE, insufficient, share
 from webapp.pipeline.scraping.result import Comment, ScrapeResult
@@ -35,6 +41,13 @@ class CommentReport(BaseModel):
     recurring_commenters: Metric = Field(description="Authors on >= half the commented posts")
     recurring_comment_share: Metric = Field(description="Comments those authors wrote: pod signal")
     suspicious_commenter_share: Metric
+    recurring_conversation_share: float | None = Field(
+        default=None,
+        description=(
+            "The recurring commenters' comments as a share of all the comments the commented "
+            "posts have (their own counts)"
+        ),
+    )
     recurring_generic_share: float | None = Field(
         default=None,
         description=(
@@ -114,11 +127,41 @@ def _read(comments: list[Comment]) -> tuple[list[str], list[TextKinds]]:
 def forms_pod(report: CommentReport) -> bool:
     """Whether the recurring commenters the report found are numerous enough to be a pod."""
     members = report.recurring_commenters
-    return members.value is not None and is_pod(
-        int(members.value),
-        members.sample_size,
-        report.recurring_comment_share.sample_size,
-        report.recurring_generic_share,
+    conversation = report.recurring_conversation_share
+    return (
+        members.value is not None
+        and is_pod(
+            int(members.value),
+            members.sample_size,
+            report.recurring_comment_share.sample_size,
+            report.recurring_generic_share,
+        )
+        and (conversation is None or conversation >= POD_MIN_CONVERSATION)
+    )
+
+
+def _conversation_share(
+    result: ScrapeResult, comments: list[Comment], recurring_share: Metric
+) -> tuple[float | None, Metric]:
+    """The recurring commenters' share of all the comments their posts have (each post's own
+    count where it is larger than what was fetched), and the share metric saying so when that
+    is too small for a pod."""
+    _, authors = recurring_authors(comments)
+    if not authors:
+        return None, recurring_share
+    totals = {post.id: post.comments or 0 for post in result.posts}
+    fetched = Counter(c.post_id for c in comments)
+    on_posts = sum(max(n, totals.get(post_id, 0)) for post_id, n in fetched.items())
+    written = sum(1 for c in comments if c.author in authors)
+    share = written / on_posts
+    if share >= POD_MIN_CONVERSATION or "Not a pod" in recurring_share.explanation:
+        return share, recurring_share
+    note = (
+        f" Not a pod: their {written:,} comments are {share:.1%} of the {on_posts:,} comments "
+        f"those posts have, under {POD_MIN_CONVERSATION:.0%}: too few to lift them."
+    )
+    return share, recurring_share.model_copy(
+        update={"explanation": recurring_share.explanation + note}
     )
 
 
@@ -136,6 +179,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
     seen = Counter(keys)
     fits_any = [kind.generic or seen[key] > 1 for kind, key in zip(kinds, keys, strict=True)]
     recurring, recurring_share, recurring_generic = recurring_metrics(comments, fits_any)
+    conversation, recurring_share = _conversation_share(result, comments, recurring_share)
     return CommentReport(
         generic_share=_text_share(
             comments,
@@ -166,6 +210,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
         recurring_comment_share=recurring_share,
         suspicious_commenter_share=suspicious_commenters(comments),
         recurring_generic_share=recurring_generic,
+        recurring_conversation_share=conversation,
         question_share=_text_share(
             comments,
             kinds,

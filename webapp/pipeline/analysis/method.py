@@ -301,7 +301,10 @@ def _comment_notes() -> list[MethodNote]:
                 "fans), and when at least "
                 f"{commenters.POD_GENERIC_SHARE * 100:g} % of their comments fit any post "
                 "(generic praise, emoji, or a line pasted again): friends and regulars write "
-                "about the post. Our thresholds."
+                "about the post; and only when their comments are at least "
+                f"{commenters.POD_MIN_CONVERSATION:.0%} of all the comments those posts have "
+                "(their own counts): a few fans under a star's posts lift nothing. Our "
+                "thresholds."
             ),
             source=None,
         ),
