@@ -353,6 +353,22 @@ def test_under_1000_followers_only_beyond_the_99th_percentile_is_implausible() -
     assert at_5000.implausible is True
 
 
+def test_giveaway_posts_are_left_out_of_the_rate_while_three_others_remain() -> None:
+    organic = [post(d, 10, 0) for d in (2, 4, 6)]  # 1 % of 1,000 followers
+    contests = [
+        post(d, 200, 0).model_copy(update={"caption": "GIVEAWAY! Follow and tag to enter"})
+        for d in (1, 3, 5)
+    ]
+    metric = engagement_rate_median(scrape([*organic, *contests]), NOW)
+    assert metric.value == pytest.approx(1.0)
+    assert metric.explanation.endswith(
+        "; 3 giveaway or contest posts left out (their likes are entries)."
+    )
+    # With fewer than three other posts, the giveaways count rather than no rate at all.
+    few = engagement_rate_median(scrape([*organic[:2], *contests]), NOW)
+    assert few.value == pytest.approx(20.0)
+
+
 def test_rates_carry_their_posts_as_evidence() -> None:
     metric = engagement_rate_median(scrape(FOUR_POSTS), NOW)
     assert [(e.kind, e.ref, e.note) for e in metric.evidence] == [

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from webapp.models import Platform, Snapshot
+from webapp.pipeline.analysis.giveaways import is_giveaway
 from webapp.pipeline.analysis.growth import (
     daily_gains,
     follower_series,
     growth,
-    is_giveaway,
     robust_z_scores,
 )
 from webapp.pipeline.scraping.adapter import ScrapeRequest

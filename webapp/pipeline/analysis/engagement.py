@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from webapp.models import Evidence, Metric, Platform
 from webapp.pipeline.analysis.benchmarks import VIEW_RATE_TOP, engagement_band
+from webapp.pipeline.analysis.giveaways import is_giveaway
 from webapp.pipeline.analysis.tiers import TIER_BANDS, Tier, tier_of
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
@@ -138,13 +139,29 @@ _PUBLISHED = attrgetter("published_at")
 
 
 def recent_posts(result: ScrapeResult, now: datetime | None = None) -> list[Post]:
-    """The 12 most recent posts; with `now`, only those of the last WINDOW_DAYS days."""
+    """The 12 most recent posts; with `now`, only those of the last WINDOW_DAYS days. Giveaway
+    and contest posts are left out while at least MIN_POSTS others remain: their likes are
+    entries, not the audience a sponsor reaches."""
     # Adapters may return posts in any order, so sort rather than trust the list.
     posts = result.posts
     if now is not None:
         cutoff = now - timedelta(days=WINDOW_DAYS)
         posts = [p for p in posts if p.published_at >= cutoff]
-    return sorted(posts, key=_PUBLISHED, reverse=True)[:RECENT_POSTS]
+    newest = sorted(posts, key=_PUBLISHED, reverse=True)
+    others = [p for p in newest if not is_giveaway(p)]
+    return (others if len(others) >= MIN_POSTS else newest)[:RECENT_POSTS]
+
+
+def giveaways_left_out(result: ScrapeResult, now: datetime | None = None) -> int:
+    """How many giveaway posts `recent_posts` skipped among the posts as new as those it kept."""
+    recent = recent_posts(result, now)
+    if not recent:
+        return 0
+    oldest = recent[-1].published_at
+    kept = {p.id for p in recent}
+    return sum(
+        1 for p in result.posts if p.published_at >= oldest and p.id not in kept and is_giveaway(p)
+    )
 
 
 def _window(now: datetime | None) -> str:
@@ -208,7 +225,8 @@ def _by_followers(
         unit="percent",
         explanation=(
             f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
-            f"recent posts{_window(now)}{_hidden_note(len(recent) - n)}."
+            f"recent posts{_window(now)}{_hidden_note(len(recent) - n)}"
+            f"{_giveaway_note(giveaways_left_out(result, now))}."
         ),
         formula=formula,
         sample_size=n,
@@ -217,6 +235,13 @@ def _by_followers(
             for p, rate in zip(posts[:MAX_EVIDENCE], rates, strict=False)
         ],
     )
+
+
+def _giveaway_note(left_out: int) -> str:
+    if not left_out:
+        return ""
+    posts = "post" if left_out == 1 else "posts"
+    return f"; {left_out} giveaway or contest {posts} left out (their likes are entries)"
 
 
 def _hidden_note(hidden: int) -> str:

@@ -16,7 +16,6 @@ comments as the followers gained, is a viral post at work: it is listed, not cou
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,8 +28,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from webapp.models import Evidence, Metric, Snapshot
 from webapp.pipeline.analysis.benchmarks import VIEW_RATE_TOP
 from webapp.pipeline.analysis.engagement import VIEWS_IMPLAUSIBLE_MULTIPLE
-from webapp.pipeline.analysis.keywords import Keywords, fold
-from webapp.pipeline.analysis.markers import GIVEAWAY_TAG_STARTS, GIVEAWAY_WORDS
+from webapp.pipeline.analysis.giveaways import is_giveaway
 from webapp.pipeline.scraping.result import Post, ScrapeResult
 
 # Iglewicz and Hoaglin (1993), "How to Detect and Handle Outliers": modified z-score
@@ -72,8 +70,6 @@ PROJECTION_DAYS = 30
 MIN_PROJECTION_GAINS = 7
 MAX_EVIDENCE = 10
 MAX_LISTED = 3  # days named in an explanation
-_GIVEAWAY = Keywords(GIVEAWAY_WORDS)
-_GIVEAWAY_TAG = re.compile(rf"#(?:{'|'.join(map(re.escape, GIVEAWAY_TAG_STARTS))})")
 # Assumption: a post with 5 times the account's median likes + comments (over at least 5 posts)
 # has gone viral, and the followers it brings arrive on its day or in the 3 days after (or on
 # the day before its date: daily counts are taken at any hour and a date may be another time
@@ -301,12 +297,6 @@ class ViralDay:
 
 def _interactions(post: Post) -> int:
     return (post.likes or 0) + (post.comments or 0)
-
-
-def is_giveaway(post: Post) -> bool:
-    """The caption or hashtags announce a giveaway or contest (markers.GIVEAWAY_WORDS)."""
-    text = fold(" ".join([post.caption, *(f"#{tag}" for tag in post.hashtags)]))
-    return _GIVEAWAY.search(text) or _GIVEAWAY_TAG.search(text) is not None
 
 
 def _seen_enough(post: Post, views_limit: float, likes_per_comment: float | None) -> bool:
