@@ -68,13 +68,15 @@ def recurring_authors(comments: list[Comment]) -> tuple[int, dict[str, int]]:
 
 
 def recurring_metrics(
-    comments: list[Comment], fits_any: Sequence[bool]
+    comments: list[Comment],
+    fits_any: Sequence[bool],
+    found: tuple[int, dict[str, int]] | None = None,
 ) -> tuple[Metric, Metric, float | None]:
     """(how many recurring commenters, the share of comments they wrote, the share of their
     comments that fit any post); `fits_any` says of each comment whether it does (generic, or
     a copy of another)."""
     count_label, share_label = "Recurring commenters", "Comments by recurring commenters"
-    commented, recurring = recurring_authors(comments)
+    commented, recurring = recurring_authors(comments) if found is None else found
     if commented < MIN_COMMENTED_POSTS:
         why = (
             f"comments were fetched for {commented} posts; at least {MIN_COMMENTED_POSTS} are "

@@ -83,7 +83,8 @@ def _text_share(
     return share(label, len(hits), n, of_what, formula, evidence)
 
 
-def _duplicates(comments: list[Comment], folded: list[str]) -> Metric:
+def _duplicates(comments: list[Comment], keys: list[str]) -> Metric:
+    """`keys`: each comment's normalised text (comment_text.normalised_folded)."""
     label = "Duplicate comments"
     formula = (
         "(fetched comments - distinct normalised texts) / fetched comments * 100; "
@@ -96,8 +97,7 @@ def _duplicates(comments: list[Comment], folded: list[str]) -> Metric:
     seen: Counter[str] = Counter()
     copies = 0
     evidence: list[Evidence] = []
-    for c, text in zip(comments, folded, strict=True):
-        key = normalised_folded(text)
+    for c, key in zip(comments, keys, strict=True):
         seen[key] += 1
         if seen[key] > 1:
             copies += 1
@@ -141,12 +141,11 @@ def forms_pod(report: CommentReport) -> bool:
 
 
 def _conversation_share(
-    result: ScrapeResult, comments: list[Comment], recurring_share: Metric
+    result: ScrapeResult, comments: list[Comment], authors: set[str], recurring_share: Metric
 ) -> tuple[float | None, Metric]:
     """The recurring commenters' share of all the comments their posts have (each post's own
     count where it is larger than what was fetched), and the share metric saying so when that
     is too small for a pod."""
-    _, authors = recurring_authors(comments)
     if not authors:
         return None, recurring_share
     totals = {post.id: post.comments or 0 for post in result.posts}
@@ -178,8 +177,11 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
     keys = [normalised_folded(text) for text in folded]
     seen = Counter(keys)
     fits_any = [kind.generic or seen[key] > 1 for kind, key in zip(kinds, keys, strict=True)]
-    recurring, recurring_share, recurring_generic = recurring_metrics(comments, fits_any)
-    conversation, recurring_share = _conversation_share(result, comments, recurring_share)
+    found = recurring_authors(comments)
+    recurring, recurring_share, recurring_generic = recurring_metrics(comments, fits_any, found)
+    conversation, recurring_share = _conversation_share(
+        result, comments, set(found[1]), recurring_share
+    )
     return CommentReport(
         generic_share=_text_share(
             comments,
@@ -205,7 +207,7 @@ def comment_signals(result: ScrapeResult) -> CommentReport:
             "only @mentions",
             attrgetter("mention_only"),
         ),
-        duplicate_share=_duplicates(comments, folded),
+        duplicate_share=_duplicates(comments, keys),
         recurring_commenters=recurring,
         recurring_comment_share=recurring_share,
         suspicious_commenter_share=suspicious_commenters(comments),

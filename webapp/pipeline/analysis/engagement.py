@@ -143,25 +143,34 @@ def recent_posts(result: ScrapeResult, now: datetime | None = None) -> list[Post
     and contest posts are left out while at least MIN_POSTS others remain: their likes are
     entries, not the audience a sponsor reaches."""
     # Adapters may return posts in any order, so sort rather than trust the list.
+    return _recent(result, now)[0]
+
+
+def giveaways_left_out(result: ScrapeResult, now: datetime | None = None) -> int:
+    """How many giveaway posts `recent_posts` skipped on its way to the posts it kept."""
+    return _recent(result, now)[1]
+
+
+def _recent(result: ScrapeResult, now: datetime | None) -> tuple[list[Post], int]:
+    """(`recent_posts`, the giveaways skipped): captions are read only until 12 others are found,
+    not for the whole feed."""
     posts = result.posts
     if now is not None:
         cutoff = now - timedelta(days=WINDOW_DAYS)
         posts = [p for p in posts if p.published_at >= cutoff]
     newest = sorted(posts, key=_PUBLISHED, reverse=True)
-    others = [p for p in newest if not is_giveaway(p)]
-    return (others if len(others) >= MIN_POSTS else newest)[:RECENT_POSTS]
-
-
-def giveaways_left_out(result: ScrapeResult, now: datetime | None = None) -> int:
-    """How many giveaway posts `recent_posts` skipped among the posts as new as those it kept."""
-    recent = recent_posts(result, now)
-    if not recent:
-        return 0
-    oldest = recent[-1].published_at
-    kept = {p.id for p in recent}
-    return sum(
-        1 for p in result.posts if p.published_at >= oldest and p.id not in kept and is_giveaway(p)
-    )
+    kept: list[Post] = []
+    skipped = 0
+    for post in newest:
+        if len(kept) == RECENT_POSTS:
+            break
+        if is_giveaway(post):
+            skipped += 1
+        else:
+            kept.append(post)
+    if len(kept) < MIN_POSTS:
+        return newest[:RECENT_POSTS], 0
+    return kept, skipped
 
 
 def _window(now: datetime | None) -> str:

@@ -362,6 +362,8 @@ def _in_window(day: date, post: Post) -> bool:
 def after_giveaways(spikes: Sequence[UnusualDay], posts: Sequence[Post]) -> list[ViralDay]:
     """The spikes that follow a giveaway or contest post, newest post first: named in the
     report, since their followers came for a prize (multiple 0: not a measure here)."""
+    if not spikes:
+        return []
     giveaways = sorted((p for p in posts if is_giveaway(p)), key=lambda p: p.published_at)
     found = []
     for spike in spikes:
