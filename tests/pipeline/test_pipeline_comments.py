@@ -182,6 +182,20 @@ def test_friends_writing_about_the_posts_are_not_a_pod() -> None:
     )
 
 
+def test_friends_who_say_a_thing_twice_are_not_a_pod() -> None:
+    # Each friend's line comes back once (posts 0 and 1 share it, 2 and 3, ...): copies, but
+    # no line pasted three times.
+    comments = [
+        comment(f"p{post}", f"friend{who}", f"{FRIEND_LINES[who]} (week {post // 2})")
+        for post in range(8)
+        for who in range(4)
+    ]
+    report = comment_signals(scrape(comments))
+    assert report.duplicate_share.value == 50.0
+    assert report.recurring_generic_share == 0.0
+    assert forms_pod(report) is False
+
+
 @pytest.mark.parametrize(
     "texts",
     [

@@ -265,7 +265,9 @@ def test_videos_reaching_ten_times_the_followers_are_reach_not_implausible(
     assert position.judged_by == "views"
     assert position.rate_by_views == pytest.approx(8.0)
     assert position.implausible is False
-    assert "reach beyond the followers" in position.explanation
+    assert "seen by about 10.0x the followers, so the rate by followers is reach beyond them" in (
+        position.explanation
+    )
 
 
 @pytest.mark.parametrize(("platform", "limit"), [(Platform.TIKTOK, 45.0), (Platform.YOUTUBE, 30.0)])
@@ -303,6 +305,17 @@ def test_views_on_fewer_than_half_the_posts_leave_the_judgement_to_followers() -
     assert "Judged by views (shown on 6 of the 12 recent posts)" in judged.explanation
 
 
+def test_views_fewer_than_the_followers_are_not_called_reach() -> None:
+    # 100,000 subscribers, 50,000 views a video, 7 % of viewers engage: 3.5 % of subscribers,
+    # above the YouTube mid band, and well inside the usual 10 % per view.
+    position = engagement_position(video_account(100_000, 50_000, 7.0, Platform.YOUTUBE), NOW)
+    assert position.position == "above"
+    assert "within the usual range (up to 10% per view): those who see the posts engage" in (
+        position.explanation
+    )
+    assert "reach beyond" not in position.explanation
+
+
 def test_videos_without_views_are_judged_by_followers() -> None:
     position = engagement_position(video_account(5_000, None, 8.0), NOW)
     assert position.judged_by == "followers"
@@ -316,7 +329,9 @@ def test_instagram_reels_are_judged_by_views_a_photo_feed_by_followers() -> None
     position = engagement_position(scrape(reels, 5_000), NOW)
     assert position.judged_by == "views"
     assert position.implausible is False
-    assert "reach beyond the followers" in position.explanation
+    assert "seen by about 10.0x the followers, so the rate by followers is reach beyond them" in (
+        position.explanation
+    )
     # One reel among photos: too few views to judge by, so the followers decide.
     feed = [*reels[:1], *(post(d, 4_000, 0) for d in (2, 3, 4))]
     photos = engagement_position(scrape(feed, 5_000), NOW)

@@ -355,7 +355,7 @@ def test_tiktok_videos_seen_beyond_the_followers_are_reach_not_implausible() -> 
     assert part(score, "Engagement") == 95
     assert score.red_flags == []
     assert score.verdict == "recommended"
-    assert "reach beyond the followers" in metric(report, "engagement", "position").explanation
+    assert "reach beyond them" in metric(report, "engagement", "position").explanation
 
 
 @pytest.mark.parametrize(

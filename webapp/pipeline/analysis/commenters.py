@@ -30,7 +30,7 @@ MIN_POD_COMMENTS = 30
 # ("great post!", "🔥🔥") or one line pasted under post after post, written to lift the post
 # rather than to answer it; friends and regulars write about the post. So recurring commenters
 # are a pod only when at least half of their comments fit any post: generic (comment_text.py's
-# rule) or a copy of another comment.
+# rule) or a line pasted three times or more (comments.MIN_PASTED).
 POD_GENERIC_SHARE = 0.5
 # Assumption: a pod lifts a post only when its comments are a tenth or more of all the comments
 # the post has (its own count, not just the fetched ones): four fans under every post of a

@@ -31,6 +31,8 @@ from webapp.pipeline.scraping.result import Comment, ScrapeResult
 
 # Below this, one comment moves a share by more than ten points.
 MIN_COMMENTS = 10
+# Assumption: a text is pasted (a pod's line) when it appears three times or more.
+MIN_PASTED = 3
 
 
 class CommentReport(BaseModel):
@@ -173,10 +175,13 @@ def audience_comments(result: ScrapeResult) -> list[Comment]:
 def comment_signals(result: ScrapeResult) -> CommentReport:
     comments = audience_comments(result)
     folded, kinds = _read(comments)
-    # A pod's comments fit any post: generic praise or emoji, or one text pasted again.
+    # A pod's comments fit any post: generic praise or emoji, or one text pasted again and
+    # again (MIN_PASTED times; a friend who says the same thing twice is no pod).
     keys = [normalised_folded(text) for text in folded]
     seen = Counter(keys)
-    fits_any = [kind.generic or seen[key] > 1 for kind, key in zip(kinds, keys, strict=True)]
+    fits_any = [
+        kind.generic or seen[key] >= MIN_PASTED for kind, key in zip(kinds, keys, strict=True)
+    ]
     found = recurring_authors(comments)
     recurring, recurring_share, recurring_generic = recurring_metrics(comments, fits_any, found)
     conversation, recurring_share = _conversation_share(

@@ -417,7 +417,11 @@ def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> Engagemen
         if views_rate is not None and per_view is not None and views_limit is not None:
             implausible = views_rate > views_limit
             explanation += _by_views_note(
-                views_rate, per_view.top, position, (by_views.sample_size, rate.sample_size)
+                views_rate,
+                per_view.top,
+                position,
+                (by_views.sample_size, rate.sample_size),
+                rate.value,
             )
         else:
             implausible = rate.value > followers_limit
@@ -475,7 +479,11 @@ def _followers_limit(followers: int, band_limit: float) -> float:
 
 
 def _by_views_note(
-    views_rate: float, top: float, position: Position, shown: tuple[int, int]
+    views_rate: float,
+    top: float,
+    position: Position,
+    shown: tuple[int, int],
+    rate_by_followers: float,
 ) -> str:
     """What the rate by views says about the rate by followers, where posts show their views
     (`shown`: posts with views, posts with likes). The per-view range's source is in the
@@ -496,12 +504,23 @@ def _by_views_note(
             f"{measured}, more than twice the top of the usual {top:g}% per view: unusually "
             f"high; implausible above {limit:g}%."
         )
-    if position == "above":
+    if position != "above":
+        return f"{measured}; implausible only above {limit:g}%."
+    level = (
+        f"within the usual range (up to {top:g}% per view)"
+        if views_rate <= top
+        else f"above the usual {top:g}% per view but within twice it"
+    )
+    # Views per follower, from the two medians: rate by followers / rate by views.
+    seen = rate_by_followers / views_rate if views_rate > 0 else 0.0
+    if seen > 1:
         return (
-            f"{measured}, within twice the top of the usual {top:g}% per view, so the posts "
-            "reach beyond the followers: a strength, not a sign of bought likes."
+            f"{measured}, {level}; the posts are seen by about {seen:.1f}x the followers, so "
+            "the rate by followers is reach beyond them: a strength, not a sign of bought likes."
         )
-    return f"{measured}; implausible only above {limit:g}%."
+    return (
+        f"{measured}, {level}: those who see the posts engage strongly, not a sign of bought likes."
+    )
 
 
 def _spread_class(cv: float) -> tuple[SpreadClass, str]:
