@@ -146,11 +146,6 @@ def recent_posts(result: ScrapeResult, now: datetime | None = None) -> list[Post
     return _recent(result, now)[0]
 
 
-def giveaways_left_out(result: ScrapeResult, now: datetime | None = None) -> int:
-    """How many giveaway posts `recent_posts` skipped on its way to the posts it kept."""
-    return _recent(result, now)[1]
-
-
 def _recent(result: ScrapeResult, now: datetime | None) -> tuple[list[Post], int]:
     """(`recent_posts`, the giveaways skipped): captions are read only until 12 others are found,
     not for the whole feed."""
@@ -183,9 +178,15 @@ def interactions(post: Post) -> int:
 
 
 def _by_followers(
-    result: ScrapeResult, recent: list[Post], label: str, statistic: str, now: datetime | None
+    result: ScrapeResult,
+    found: tuple[list[Post], int],
+    label: str,
+    statistic: str,
+    now: datetime | None,
 ) -> Metric:
-    """The median or mean per-post engagement rate by followers; `recent` is recent_posts()."""
+    """The median or mean per-post engagement rate by followers; `found` is _recent(): the
+    recent posts and the giveaways skipped to find them."""
+    recent, skipped = found
     posts = [p for p in recent if p.likes is not None]
     n = len(posts)
     followers = result.profile.followers
@@ -235,7 +236,7 @@ def _by_followers(
         explanation=(
             f"{statistic.title()} engagement {value:.2f}% of followers across the {n} most "
             f"recent posts{_window(now)}{_hidden_note(len(recent) - n)}"
-            f"{_giveaway_note(giveaways_left_out(result, now))}."
+            f"{_giveaway_note(skipped)}."
         ),
         formula=formula,
         sample_size=n,
@@ -261,13 +262,12 @@ def _hidden_note(hidden: int) -> str:
 
 def engagement_rate_median(result: ScrapeResult, now: datetime | None = None) -> Metric:
     """Median rate by followers; with `now`, over the posts of the last WINDOW_DAYS days."""
-    recent = recent_posts(result, now)
-    return _by_followers(result, recent, "Engagement rate (median)", "median", now)
+    return _by_followers(result, _recent(result, now), "Engagement rate (median)", "median", now)
 
 
 def engagement_rate_mean(result: ScrapeResult, now: datetime | None = None) -> Metric:
     """Mean rate by followers; with `now`, over the posts of the last WINDOW_DAYS days."""
-    return _by_followers(result, recent_posts(result, now), "Engagement rate (mean)", "mean", now)
+    return _by_followers(result, _recent(result, now), "Engagement rate (mean)", "mean", now)
 
 
 def engagement_rate_by_views(result: ScrapeResult, now: datetime | None = None) -> Metric:
@@ -374,9 +374,9 @@ def _likes_comments(recent: list[Post]) -> Metric:
 
 def engagement_position(result: ScrapeResult, now: datetime | None = None) -> EngagementPosition:
     """The median rate by followers against the published band of the account's tier."""
-    recent = recent_posts(result, now)
-    by_followers = _by_followers(result, recent, "Engagement rate (median)", "median", now)
-    return _position(result, by_followers, _by_views(result, recent, now))
+    found = _recent(result, now)
+    by_followers = _by_followers(result, found, "Engagement rate (median)", "median", now)
+    return _position(result, by_followers, _by_views(result, found[0], now))
 
 
 def _position(result: ScrapeResult, rate: Metric, by_views: Metric) -> EngagementPosition:
@@ -594,12 +594,13 @@ def like_spread(result: ScrapeResult) -> LikeSpread:
 
 def engagement(result: ScrapeResult, now: datetime) -> EngagementReport:
     """Every engagement signal of one account, over the recent posts of `now`'s window."""
-    recent = recent_posts(result, now)  # sorted once for all of them
-    rate_median = _by_followers(result, recent, "Engagement rate (median)", "median", now)
+    found = _recent(result, now)  # sorted once for all of them
+    recent = found[0]
+    rate_median = _by_followers(result, found, "Engagement rate (median)", "median", now)
     rate_by_views = _by_views(result, recent, now)
     return EngagementReport(
         rate_median=rate_median,
-        rate_mean=_by_followers(result, recent, "Engagement rate (mean)", "mean", now),
+        rate_mean=_by_followers(result, found, "Engagement rate (mean)", "mean", now),
         rate_by_views=rate_by_views,
         likes_comments_ratio=_likes_comments(recent),
         position=_position(result, rate_median, rate_by_views),
