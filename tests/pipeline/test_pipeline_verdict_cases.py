@@ -335,6 +335,15 @@ def test_a_handful_of_known_commenters_cannot_cap_the_verdict() -> None:
     assert "suspicious_commenter_share" not in [f.metric for f in score_of(report).red_flags]
 
 
+def test_an_account_that_lost_every_follower_is_scored_not_crashed() -> None:
+    # 90 days ago 20,000 followers, today none: the growth change is -100 %.
+    counts = [*(20_000 - 200 * d for d in range(90)), 0]
+    report = report_of(_with_history(account(gain_per_day=0), counts))
+    assert metric(report, "growth", "growth_90d_percent").value == -100
+    growth = next(sub for sub in score_of(report).sub_scores if sub.key == "growth")
+    assert growth.value == 0
+
+
 def test_a_purge_is_a_drop_not_a_shrinking_audience() -> None:
     # Growing 20 a day, then a platform purge takes 3,000 (-13 %) in one day.
     counts = [21_000 + 20 * d for d in range(60)]

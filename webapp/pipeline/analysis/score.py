@@ -534,12 +534,12 @@ def _growth(families: Families) -> _Part:
     share = growth.spike_share.value
     if share is not None:
         value = min(value, 100 - POINTS_PER_SPIKE_SHARE * share)
-    days, key, change = (
-        (90, "growth_90d_percent", growth.growth_90d_percent)
+    days, key, change, gained = (
+        (90, "growth_90d_percent", growth.growth_90d_percent, growth.growth_90d_absolute)
         if growth.growth_90d_percent.value is not None
-        else (30, "growth_30d_percent", growth.growth_30d_percent)
+        else (30, "growth_30d_percent", growth.growth_30d_percent, growth.growth_30d_absolute)
     )
-    lost = _organic_loss(growth, days, change.value)
+    lost = _organic_loss(growth, days, gained.value)
     if lost > 0:
         shrinking = 100 - POINTS_PER_PERCENT_LOST * lost
         if shrinking < value:
@@ -548,13 +548,14 @@ def _growth(families: Families) -> _Part:
     return _part("growth", "Growth", 0.15, value, spikes.explanation, "spikes")
 
 
-def _organic_loss(growth: GrowthReport, days: int, change: float | None) -> float:
-    """The percent of followers lost over the last `days` days, not counting drop days: a purge
-    that removed fake followers is reported as a drop, not as the audience shrinking."""
-    if change is None or change >= 0 or not growth.series:
+def _organic_loss(growth: GrowthReport, days: int, gained: float | None) -> float:
+    """The percent of followers lost over the last `days` days (`gained` of them, negative
+    when lost), not counting drop days: a purge that removed fake followers is reported as a
+    drop, not as the audience shrinking."""
+    if gained is None or gained >= 0 or not growth.series:
         return 0.0
     last_day, last = growth.series[-1]
-    start = last / (1 + change / 100)
+    start = last - gained
     since = last_day - timedelta(days=days)
     purged = -sum(d.gain for d in growth.drop_days if d.day > since)
     return max(0.0, (start - last - purged) / start * 100) if start > 0 else 0.0
